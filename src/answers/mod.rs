@@ -1,0 +1,1 @@
+//! Replies for each command: built from the store, free of Discord types.

@@ -1,0 +1,68 @@
+//! The parsed form of an issue. Its serde shape is the export JSON contract (DESIGN.md §3).
+
+use serde::{Deserialize, Serialize};
+
+/// One newsletter issue, as segmented from any source format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    pub number: u32,
+    pub title: String,
+    /// Publication date as `YYYY-MM-DD`, when the source carries one.
+    pub published: Option<chrono::NaiveDate>,
+    pub url: Option<String>,
+    pub sections: Vec<Section>,
+    pub tale: Option<Tale>,
+    /// Other issues this one cites ("Import AI #304"), ascending, without itself.
+    pub mentions: Vec<u32>,
+}
+
+/// A research or news item of an issue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// 1-based position within the issue.
+    pub position: u32,
+    /// Heading without markup and without a trailing ':'.
+    pub title: String,
+    /// The `…teaser…` line without its ellipses.
+    pub teaser: Option<String>,
+    /// The body's opening sentences, at most about 300 characters.
+    pub summary: String,
+    /// The text of the `Why this matters…:` paragraph, after its label.
+    pub why_it_matters: Option<String>,
+    /// Body paragraphs separated by blank lines; link lines are kept in `links`.
+    pub body: String,
+    pub links: Vec<Link>,
+}
+
+/// A `Read more: <title> (<source>).` style link item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// The label before the colon: "Read more", "Get the dataset here", "Bonus", ...
+    pub label: String,
+    pub title: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+}
+
+/// The short story that closes an issue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tale {
+    pub title: String,
+    /// The bracketed setting, without brackets or trailing '.': "Earth, 2028".
+    pub setting: Option<String>,
+    /// The story, paragraphs separated by blank lines.
+    pub body: String,
+    pub inspired_by: Option<String>,
+}
+
+impl Issue {
+    /// The section at a 1-based position.
+    pub fn section(&self, position: u32) -> Option<&Section> {
+        self.sections.iter().find(|s| s.position == position)
+    }
+
+    /// Number of link items across all sections.
+    pub fn link_count(&self) -> usize {
+        self.sections.iter().map(|s| s.links.len()).sum()
+    }
+}

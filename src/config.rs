@@ -1,0 +1,1 @@
+//! Settings from the environment or `.env`, checked once at start-up.

@@ -1,0 +1,1 @@
+//! The Discord bot: poise commands, rendering, component handlers, schedulers.

@@ -1,0 +1,12 @@
+//! importai-bot: the Import AI newsletter archive, served on Discord and in a terminal.
+//!
+//! One pipeline, one direction: source text -> [`archive`] -> [`store`] -> [`answers`] ->
+//! [`discord`] or [`console`].
+
+pub mod answers;
+pub mod archive;
+pub mod clock;
+pub mod config;
+pub mod console;
+pub mod discord;
+pub mod store;
