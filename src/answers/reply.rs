@@ -1,0 +1,156 @@
+//! The Reply model: what a command answers, with no Discord types in it.
+//!
+//! A [`Reply`] is one message: optional plain content, cards (rendered as embeds), link
+//! buttons, and controls whose state lives in a [`Target`] so they keep working after a
+//! restart.
+
+use super::target::Target;
+
+/// One message to show a reader.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reply {
+    pub content: Option<String>,
+    pub cards: Vec<Card>,
+    /// Buttons that open a web page.
+    pub links: Vec<LinkButton>,
+    /// Buttons and menus that open another answer.
+    pub controls: Vec<Control>,
+    /// Shown only to the person who asked.
+    pub private: bool,
+}
+
+/// A titled block of text with optional fields: an embed on Discord.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Card {
+    pub title: String,
+    pub url: Option<String>,
+    /// A line above the title (the issue a section belongs to, a tale's setting).
+    pub author: Option<String>,
+    pub description: String,
+    pub fields: Vec<Field>,
+    pub footer: Option<String>,
+    pub tone: Tone,
+}
+
+/// A named value inside a card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub inline: bool,
+}
+
+impl Field {
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+            inline: false,
+        }
+    }
+
+    pub fn inline(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            inline: true,
+            ..Self::new(name, value)
+        }
+    }
+}
+
+/// What kind of answer a card is: the renderer picks a colour from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tone {
+    #[default]
+    Archive,
+    Tale,
+    Notice,
+    Problem,
+}
+
+/// A button that opens a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkButton {
+    pub label: String,
+    pub url: String,
+}
+
+/// An interactive element whose state is carried in its target(s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Control {
+    Button {
+        label: String,
+        target: Target,
+    },
+    Menu {
+        /// The menu's own identity, so several menus on one message stay distinct.
+        id: MenuId,
+        placeholder: String,
+        options: Vec<MenuOption>,
+    },
+}
+
+impl Control {
+    pub fn button(label: impl Into<String>, target: Target) -> Self {
+        Control::Button {
+            label: label.into(),
+            target,
+        }
+    }
+}
+
+/// Which menu: part of the menu's custom_id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuId {
+    /// Open a part of an issue (its sections and tale).
+    Contents,
+    /// Open a search result.
+    Results,
+}
+
+impl MenuId {
+    /// The menu's custom_id; the chosen option's value carries the target.
+    pub fn custom_id(self) -> &'static str {
+        match self {
+            MenuId::Contents => "ia1:menu:contents",
+            MenuId::Results => "ia1:menu:results",
+        }
+    }
+
+    pub fn from_custom_id(id: &str) -> Option<Self> {
+        [MenuId::Contents, MenuId::Results]
+            .into_iter()
+            .find(|m| m.custom_id() == id)
+    }
+}
+
+/// One choice of a menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuOption {
+    pub label: String,
+    pub description: Option<String>,
+    pub target: Target,
+}
+
+impl Reply {
+    /// A reply made of one card.
+    pub fn card(card: Card) -> Self {
+        Self {
+            cards: vec![card],
+            ..Self::default()
+        }
+    }
+
+    /// A short private notice, for answers that explain what to do instead.
+    pub fn notice(title: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            cards: vec![Card {
+                title: title.into(),
+                description: text.into(),
+                tone: Tone::Notice,
+                ..Card::default()
+            }],
+            private: true,
+            ..Self::default()
+        }
+    }
+}
