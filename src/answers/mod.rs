@@ -1,1 +1,114 @@
-//! Replies for each command: built from the store, free of Discord types.
+//! Replies for each command, built from the store, free of Discord types.
+//!
+//! One file per command. Every reply leaves through [`answer`], which passes it through
+//! [`limits::enforce`], so Discord's limits are kept in one place for every front end.
+
+pub mod about;
+pub mod autocomplete;
+pub mod error;
+pub mod issue;
+pub mod latest;
+pub mod limits;
+pub mod links;
+pub mod reply;
+pub mod search;
+pub mod section;
+pub mod tale;
+pub mod target;
+pub mod text;
+
+pub use error::AnswerError;
+pub use reply::{Card, Control, Field, LinkButton, MenuId, MenuOption, Reply, Tone};
+pub use target::{Target, UnknownTarget};
+
+use crate::archive::Issue;
+use crate::store::Store;
+
+/// A question a reader can ask, from a command or a control. Numbers are as typed (an
+/// `i64`), so that 0 or -1 get an explanation rather than a parse error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    Issue(i64),
+    Section {
+        issue: i64,
+        position: i64,
+    },
+    /// A tale: of an issue, or a random one; the page is 1-based.
+    Tale {
+        issue: Option<i64>,
+        page: u32,
+    },
+    Links {
+        issue: i64,
+        page: u32,
+    },
+    Search(String),
+    Latest,
+    About,
+}
+
+impl From<Target> for Question {
+    fn from(target: Target) -> Self {
+        match target {
+            Target::Issue(n) => Question::Issue(n.into()),
+            Target::Section { issue, position } => Question::Section {
+                issue: issue.into(),
+                position: position.into(),
+            },
+            Target::Tale { issue, page } => Question::Tale {
+                issue: Some(issue.into()),
+                page,
+            },
+            Target::Links { issue, page } => Question::Links {
+                issue: issue.into(),
+                page,
+            },
+        }
+    }
+}
+
+/// The reply to a question, within Discord's limits; or why there is none.
+pub async fn answer(store: &Store, question: &Question) -> Result<Reply, AnswerError> {
+    let reply = match question {
+        Question::Issue(n) => issue::issue(store, *n).await?,
+        Question::Section { issue, position } => section::section(store, *issue, *position).await?,
+        Question::Tale { issue, page } => tale::tale(store, *issue, *page).await?,
+        Question::Links { issue, page } => links::links(store, *issue, *page).await?,
+        Question::Search(query) => search::search(store, query).await?,
+        Question::Latest => latest::latest(store).await?,
+        Question::About => about::about(store).await?,
+    };
+    Ok(limits::enforce(reply))
+}
+
+/// The reply to a question, with failures turned into a reply the reader can act on.
+/// Internal failures are logged with their detail; the reader sees only a short notice.
+pub async fn respond(store: &Store, question: &Question) -> Reply {
+    match answer(store, question).await {
+        Ok(reply) => reply,
+        Err(error) => {
+            if error.is_internal() {
+                tracing::error!(?question, %error, "answer failed");
+            }
+            limits::enforce(error.to_reply())
+        }
+    }
+}
+
+/// The issue a reader asked for, or an error that names the archive's range.
+async fn find_issue(store: &Store, asked: i64) -> Result<Issue, AnswerError> {
+    let found = match u32::try_from(asked) {
+        Ok(number) if number > 0 => store.issue(number).await?,
+        _ => None,
+    };
+    match found {
+        Some(issue) => Ok(issue),
+        None => {
+            let stats = store.stats().await?;
+            Err(AnswerError::UnknownIssue {
+                asked,
+                range: stats.first.zip(stats.last),
+            })
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! `/issue number`: an issue's overview, with controls to open each part.
+
+use super::reply::{Card, Control, Field, LinkButton, MenuId, MenuOption, Reply};
+use super::target::Target;
+use super::text::{count, escape_markdown, issue_list};
+use super::{find_issue, AnswerError};
+use crate::archive::Issue;
+use crate::store::Store;
+
+/// Above this, the contents list drops teasers so every heading still shows.
+const CONTENTS_WITH_TEASERS_MAX: usize = 3500;
+
+pub async fn issue(store: &Store, asked: i64) -> Result<Reply, AnswerError> {
+    let issue = find_issue(store, asked).await?;
+    let mentioned_by = store.mentioned_by(issue.number).await?;
+    Ok(overview(&issue, &mentioned_by))
+}
+
+/// The overview of an issue: also what `/latest` and announcements show.
+pub fn overview(issue: &Issue, mentioned_by: &[u32]) -> Reply {
+    let mut fields = vec![Field::inline("Links", issue.link_count().to_string())];
+    if let Some(list) = issue_list(&issue.mentions) {
+        fields.push(Field::inline("Mentions", list));
+    }
+    if let Some(list) = issue_list(mentioned_by) {
+        fields.push(Field::inline("Mentioned by", list));
+    }
+    let footer = match issue.published {
+        Some(date) => format!(
+            "Import AI {} · published {}",
+            issue.number,
+            date.format("%-d %B %Y")
+        ),
+        None => format!("Import AI {}", issue.number),
+    };
+    let card = Card {
+        title: format!("Import AI {}: {}", issue.number, issue.title),
+        url: issue.url.clone(),
+        description: contents(issue),
+        fields,
+        footer: Some(footer),
+        ..Card::default()
+    };
+    let mut controls = vec![contents_menu(issue)];
+    controls.push(Control::button(
+        "Links",
+        Target::Links {
+            issue: issue.number,
+            page: 1,
+        },
+    ));
+    if issue.tale.is_some() {
+        controls.push(Control::button(
+            "Tech Tale",
+            Target::Tale {
+                issue: issue.number,
+                page: 1,
+            },
+        ));
+    }
+    let links = issue
+        .url
+        .iter()
+        .map(|url| LinkButton {
+            label: "Read online".into(),
+            url: url.clone(),
+        })
+        .collect();
+    Reply {
+        cards: vec![card],
+        controls,
+        links,
+        ..Reply::default()
+    }
+}
+
+/// The list of sections (and the tale), with teasers when they fit.
+fn contents(issue: &Issue) -> String {
+    let with_teasers = contents_lines(issue, true);
+    if with_teasers.chars().count() <= CONTENTS_WITH_TEASERS_MAX {
+        with_teasers
+    } else {
+        contents_lines(issue, false)
+    }
+}
+
+fn contents_lines(issue: &Issue, teasers: bool) -> String {
+    let mut lines = Vec::new();
+    if issue.sections.is_empty() {
+        lines.push("This issue has no sections.".to_owned());
+    }
+    for section in &issue.sections {
+        let mut line = format!(
+            "**{}. {}**",
+            section.position,
+            escape_markdown(&section.title)
+        );
+        if let (true, Some(teaser)) = (teasers, &section.teaser) {
+            line.push_str(&format!("\n*{}*", escape_markdown(teaser)));
+        }
+        lines.push(line);
+    }
+    if let Some(tale) = &issue.tale {
+        lines.push(format!("**Tech Tale:** {}", escape_markdown(&tale.title)));
+    }
+    lines.join("\n")
+}
+
+fn contents_menu(issue: &Issue) -> Control {
+    let mut options: Vec<MenuOption> = issue
+        .sections
+        .iter()
+        .map(|s| MenuOption {
+            label: format!("{}. {}", s.position, s.title),
+            description: s.teaser.clone(),
+            target: Target::Section {
+                issue: issue.number,
+                position: s.position,
+            },
+        })
+        .collect();
+    if let Some(tale) = &issue.tale {
+        options.push(MenuOption {
+            label: format!("Tech Tale: {}", tale.title),
+            description: tale.setting.clone(),
+            target: Target::Tale {
+                issue: issue.number,
+                page: 1,
+            },
+        });
+    }
+    Control::Menu {
+        id: MenuId::Contents,
+        placeholder: format!(
+            "Open a part of issue {} ({})",
+            issue.number,
+            count(issue.sections.len(), "section")
+        ),
+        options,
+    }
+}

@@ -1,0 +1,84 @@
+//! `/tale [issue]`: a Tech Tale, paged when it is longer than one card.
+
+use super::limits::split_pages;
+use super::reply::{Card, Control, Field, Reply, Tone};
+use super::target::Target;
+use super::text::escape_markdown;
+use super::{find_issue, AnswerError};
+use crate::archive::Issue;
+use crate::store::Store;
+use rand::seq::SliceRandom;
+
+/// Story text per page: well inside a description (4096), leaving room in the message's
+/// 6000 for the title, setting, the inspiration field and the footer.
+pub const PAGE: usize = 3500;
+
+/// The tale of `issue`, or of a random issue; `page` is 1-based and clamped to the story.
+pub async fn tale(store: &Store, issue: Option<i64>, page: u32) -> Result<Reply, AnswerError> {
+    let number = match issue {
+        Some(asked) => asked,
+        None => {
+            let numbers = store.tale_numbers().await?;
+            let pick = numbers.choose(&mut rand::thread_rng());
+            i64::from(*pick.ok_or(AnswerError::EmptyArchive)?)
+        }
+    };
+    let issue = find_issue(store, number).await?;
+    render(&issue, page)
+}
+
+/// A page of an issue's tale.
+pub fn render(issue: &Issue, page: u32) -> Result<Reply, AnswerError> {
+    let tale = issue
+        .tale
+        .as_ref()
+        .ok_or(AnswerError::NoTale(issue.number))?;
+    let pages = split_pages(&escape_markdown(&tale.body), PAGE);
+    let total = pages.len() as u32;
+    let page = page.clamp(1, total);
+    let mut description = String::new();
+    if let (1, Some(setting)) = (page, &tale.setting) {
+        description.push_str(&format!("*[{}]*\n\n", escape_markdown(setting)));
+    }
+    description.push_str(&pages[page as usize - 1]);
+    let mut fields = Vec::new();
+    if let (true, Some(inspired)) = (page == total, &tale.inspired_by) {
+        fields.push(Field::new(
+            "Things that inspired this story",
+            escape_markdown(inspired),
+        ));
+    }
+    let mut footer = format!("Tech Tales · Import AI {}", issue.number);
+    if total > 1 {
+        footer.push_str(&format!(" · page {page} of {total}"));
+    }
+    let card = Card {
+        title: tale.title.clone(),
+        url: issue.url.clone(),
+        description,
+        fields,
+        footer: Some(footer),
+        tone: Tone::Tale,
+        ..Card::default()
+    };
+    let at = |page| Target::Tale {
+        issue: issue.number,
+        page,
+    };
+    let mut controls = Vec::new();
+    if page > 1 {
+        controls.push(Control::button("◀ Previous page", at(page - 1)));
+    }
+    if page < total {
+        controls.push(Control::button("Next page ▶", at(page + 1)));
+    }
+    controls.push(Control::button(
+        format!("Issue {}", issue.number),
+        Target::Issue(issue.number),
+    ));
+    Ok(Reply {
+        cards: vec![card],
+        controls,
+        ..Reply::default()
+    })
+}
