@@ -1,1 +1,159 @@
-//! Terminal rendering of replies for `ask`.
+//! Replies as terminal text, for `ask`.
+//!
+//! Discord Markdown is reduced to plain text; each control is shown as the `ask` command
+//! that does the same, so a terminal reader can follow it.
+
+pub mod ask;
+
+use crate::answers::{Card, Control, Question, Reply, Target};
+
+/// The reply as plain text, ending in a newline.
+pub fn render(reply: &Reply) -> String {
+    let mut out = String::new();
+    if let Some(content) = &reply.content {
+        out.push_str(&plain(content));
+        out.push_str("\n\n");
+    }
+    for card in &reply.cards {
+        render_card(card, &mut out);
+    }
+    let mut next_steps: Vec<String> = Vec::new();
+    for control in &reply.controls {
+        match control {
+            Control::Button { label, target } => {
+                next_steps.push(format!("{label}: {}", ask_command(*target)))
+            }
+            Control::Menu { options, .. } => next_steps.extend(
+                options
+                    .iter()
+                    .map(|o| format!("{}: {}", o.label, ask_command(o.target))),
+            ),
+        }
+    }
+    next_steps.extend(
+        reply
+            .links
+            .iter()
+            .map(|l| format!("{}: {}", l.label, l.url)),
+    );
+    if !next_steps.is_empty() {
+        out.push_str("More:\n");
+        for step in next_steps {
+            out.push_str(&format!("  {step}\n"));
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+fn render_card(card: &Card, out: &mut String) {
+    if let Some(author) = &card.author {
+        out.push_str(&format!("{}\n", plain(author)));
+    }
+    if !card.title.is_empty() {
+        let title = plain(&card.title);
+        out.push_str(&format!(
+            "{title}\n{}\n",
+            "=".repeat(title.chars().count().min(78))
+        ));
+    }
+    if let Some(url) = &card.url {
+        out.push_str(&format!("{url}\n"));
+    }
+    if !card.description.is_empty() {
+        out.push_str(&format!("\n{}\n", plain(&card.description)));
+    }
+    for field in &card.fields {
+        out.push_str(&format!(
+            "\n{}:\n{}\n",
+            plain(&field.name),
+            plain(&field.value)
+        ));
+    }
+    if let Some(footer) = &card.footer {
+        out.push_str(&format!("\n— {}\n", plain(footer)));
+    }
+    out.push('\n');
+}
+
+/// The `ask` command that answers what a control opens.
+fn ask_command(target: Target) -> String {
+    match Question::from(target) {
+        Question::Issue(n) => format!("ask issue {n}"),
+        Question::Section { issue, position } => format!("ask section {issue} {position}"),
+        Question::Tale { issue, page } => match (issue, page) {
+            (Some(n), 1) => format!("ask tale --issue {n}"),
+            (Some(n), page) => format!("ask tale --issue {n} --page {page}"),
+            (None, _) => "ask tale".into(),
+        },
+        Question::Links { issue, page: 1 } => format!("ask links {issue}"),
+        Question::Links { issue, page } => format!("ask links {issue} --page {page}"),
+        Question::Search(q) => format!("ask search {q:?}"),
+        Question::Latest => "ask latest".into(),
+        Question::About => "ask about".into(),
+    }
+}
+
+/// Discord Markdown as plain text: bold and italic markers and escapes removed, masked links
+/// shown as "text <url>".
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '*' => {}
+            ']' if chars.peek() == Some(&'(') => {
+                chars.next();
+                out.push_str(" <");
+                for c in chars.by_ref() {
+                    if c == ')' {
+                        break;
+                    }
+                    out.push(c);
+                }
+                out.push('>');
+            }
+            '[' => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_plain_text() {
+        assert_eq!(
+            plain("**Bold** \\*star\\* [CICERO (Meta)](https://x.y/z) *it*"),
+            "Bold *star* CICERO (Meta) <https://x.y/z> it"
+        );
+    }
+
+    #[test]
+    fn controls_become_ask_commands() {
+        assert_eq!(
+            ask_command(Target::Section {
+                issue: 310,
+                position: 2
+            }),
+            "ask section 310 2"
+        );
+        assert_eq!(
+            ask_command(Target::Tale {
+                issue: 304,
+                page: 2
+            }),
+            "ask tale --issue 304 --page 2"
+        );
+    }
+}

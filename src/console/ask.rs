@@ -1,0 +1,97 @@
+//! `importai-bot ask …`: the bot's answers in a terminal.
+
+use crate::answers::{self, Question};
+use crate::discord::render;
+use crate::store::Store;
+use clap::{Args, Subcommand};
+
+/// Ask what the bot would answer.
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// Print the Discord message body the bot would send, as JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: AskCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AskCommand {
+    /// What an issue covered.
+    Issue {
+        #[arg(allow_negative_numbers = true)]
+        number: i64,
+    },
+    /// One section's summary, why it matters, and its links.
+    Section {
+        #[arg(allow_negative_numbers = true)]
+        issue: i64,
+        #[arg(allow_negative_numbers = true)]
+        position: i64,
+    },
+    /// A Tech Tale: a random one, or an issue's.
+    Tale {
+        #[arg(long, allow_negative_numbers = true)]
+        issue: Option<i64>,
+        /// Page of a long tale.
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+    },
+    /// Every link of an issue, grouped by section.
+    Links {
+        #[arg(allow_negative_numbers = true)]
+        issue: i64,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+    },
+    /// Search sections and tales.
+    Search {
+        /// Words to look for.
+        #[arg(num_args = 1.., allow_hyphen_values = true)]
+        query: Vec<String>,
+    },
+    /// The newest issue.
+    Latest,
+    /// What the archive holds.
+    About,
+}
+
+impl From<AskCommand> for Question {
+    fn from(command: AskCommand) -> Self {
+        match command {
+            AskCommand::Issue { number } => Question::Issue(number),
+            AskCommand::Section { issue, position } => Question::Section { issue, position },
+            AskCommand::Tale { issue, page } => Question::Tale { issue, page },
+            AskCommand::Links { issue, page } => Question::Links { issue, page },
+            AskCommand::Search { query } => Question::Search(query.join(" ")),
+            AskCommand::Latest => Question::Latest,
+            AskCommand::About => Question::About,
+        }
+    }
+}
+
+/// What `ask` prints, and whether the answer was a failure (for the exit status).
+pub struct AskOutput {
+    pub text: String,
+    pub failed: bool,
+}
+
+/// Answer the question as text or as the Discord message body.
+pub async fn ask(store: &Store, args: AskArgs) -> AskOutput {
+    let question = Question::from(args.command);
+    let (reply, failed) = match answers::answer(store, &question).await {
+        Ok(reply) => (reply, false),
+        Err(error) => {
+            if error.is_internal() {
+                tracing::error!(%error, "answer failed");
+            }
+            (answers::limits::enforce(error.to_reply()), true)
+        }
+    };
+    let text = if args.json {
+        format!("{}\n", render::message_json(&reply))
+    } else {
+        super::render(&reply)
+    };
+    AskOutput { text, failed }
+}
