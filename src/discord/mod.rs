@@ -1,1 +1,34 @@
 //! The Discord bot: poise commands, rendering, component handlers, schedulers.
+//!
+//! Commands turn options into an [`answers::Question`](crate::answers::Question) and send the
+//! rendered reply; nothing here decides what an answer says.
+
+pub mod autocomplete;
+pub mod bot;
+pub mod commands;
+pub mod components;
+pub mod errors;
+pub mod render;
+
+use crate::clock::SharedClock;
+use crate::store::{Store, StoreError};
+
+pub use bot::{run, BotSettings};
+
+/// What every command and handler can reach.
+#[derive(Debug)]
+pub struct Data {
+    pub store: Store,
+    pub clock: SharedClock,
+}
+
+/// Why a command or handler failed. The reader sees a short notice; the log, the detail.
+#[derive(Debug, thiserror::Error)]
+pub enum BotError {
+    #[error("Discord request failed: {0}")]
+    Discord(#[from] serenity::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type Context<'a> = poise::Context<'a, Data, BotError>;

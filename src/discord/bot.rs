@@ -1,0 +1,91 @@
+//! Start, serve and stop the bot: the one entry point `serve` and the end-to-end tests share.
+
+use super::{commands, components, errors, BotError, Data};
+use crate::clock::SharedClock;
+use crate::config::Secret;
+use crate::store::Store;
+use serenity::all::{
+    ClientBuilder, Context as SerenityContext, FullEvent, GatewayIntents, GuildId, HttpBuilder,
+    Interaction,
+};
+use std::future::Future;
+
+/// What the bot needs from the settings.
+#[derive(Debug, Clone)]
+pub struct BotSettings {
+    pub token: Secret,
+    /// Register commands in this server only (instant), instead of globally.
+    pub guild_id: Option<GuildId>,
+    /// Send REST calls here instead of discord.com; the in-process rate limiter is then off.
+    pub api_base: Option<String>,
+}
+
+/// Serve until `shutdown` completes (or Discord closes the connection for good); then close
+/// every shard. Shards are as many as Discord recommends for the bot's servers.
+pub async fn run(
+    settings: BotSettings,
+    store: Store,
+    clock: SharedClock,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), BotError> {
+    let mut http = HttpBuilder::new(settings.token.expose());
+    if let Some(base) = &settings.api_base {
+        // With the rate limiter on, serenity ignores the proxy; the proxy limits instead.
+        http = http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let guild_id = settings.guild_id;
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |error| Box::pin(errors::on_error(error)),
+            event_handler: |framework, event| {
+                Box::pin(on_event(
+                    framework.serenity_context,
+                    framework.user_data,
+                    event,
+                ))
+            },
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                match guild_id {
+                    Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild).await?,
+                    None => poise::builtins::register_globally(ctx, commands).await?,
+                }
+                tracing::info!(
+                    bot = %ready.user.name,
+                    servers = ready.guilds.len(),
+                    commands = commands.len(),
+                    scope = guild_id.map_or("global".to_owned(), |g| format!("server {g}")),
+                    "ready; commands registered"
+                );
+                Ok(Data { store, clock })
+            })
+        })
+        .build();
+    let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::GUILDS)
+        .framework(framework)
+        .await?;
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down: closing shards");
+        shards.shutdown_all().await;
+    });
+    client.start_autosharded().await?;
+    Ok(())
+}
+
+async fn on_event(ctx: &SerenityContext, data: &Data, event: &FullEvent) -> Result<(), BotError> {
+    if let FullEvent::InteractionCreate {
+        interaction: Interaction::Component(component),
+    } = event
+    {
+        components::handle(ctx, data, component).await?;
+    }
+    Ok(())
+}

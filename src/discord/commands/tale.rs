@@ -1,0 +1,15 @@
+use super::{reply, BotError, Context};
+use crate::answers::Question;
+use crate::discord::autocomplete;
+
+/// A Tech Tale, the short story that closes each issue: a random one, or an issue's.
+#[poise::command(slash_command)]
+pub async fn tale(
+    ctx: Context<'_>,
+    #[description = "Issue whose tale to show (leave empty for a random one)"]
+    #[autocomplete = "autocomplete::issue_number"]
+    #[min = 1]
+    issue: Option<i64>,
+) -> Result<(), BotError> {
+    reply(ctx, Question::Tale { issue, page: 1 }).await
+}

@@ -1,0 +1,65 @@
+//! The one place where command failures become messages and log lines.
+//!
+//! The reader gets a short private notice that says what to do; the detail goes to the log.
+
+use super::{BotError, Data};
+use crate::answers::{limits, Reply};
+use poise::FrameworkError;
+
+pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
+    let notice = match &error {
+        FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().qualified_name, %error, "command failed");
+            Some(Reply::notice(
+                "Something went wrong on our side",
+                "Please try again in a minute; if it keeps happening, tell the server's admins.",
+            ))
+        }
+        FrameworkError::ArgumentParse {
+            ctx, input, error, ..
+        } => {
+            tracing::warn!(command = %ctx.command().qualified_name, ?input, %error, "bad arguments");
+            Some(Reply::notice(
+                "That command was incomplete",
+                format!(
+                    "Some options were missing or not understood. Try `/{}` again and fill in each option.",
+                    ctx.command().qualified_name
+                ),
+            ))
+        }
+        FrameworkError::CommandStructureMismatch {
+            ctx, description, ..
+        } => {
+            tracing::warn!(command = %ctx.command().qualified_name, description, "stale command");
+            Some(Reply::notice(
+                "That command has changed",
+                "Discord sent an older version of this command. Wait a minute for the new one to appear, then try again.",
+            ))
+        }
+        FrameworkError::GuildOnly { .. } => Some(Reply::notice(
+            "Servers only",
+            "This command works in a server, not in direct messages.",
+        )),
+        FrameworkError::MissingUserPermissions { .. } => Some(Reply::notice(
+            "Missing permission",
+            "This command is for members with the Manage Server permission.",
+        )),
+        FrameworkError::CommandPanic { ctx, payload, .. } => {
+            tracing::error!(command = %ctx.command().qualified_name, ?payload, "command panicked");
+            Some(Reply::notice(
+                "Something went wrong on our side",
+                "Please try again in a minute.",
+            ))
+        }
+        other => {
+            tracing::warn!(error = %other, "framework error");
+            None
+        }
+    };
+    if let (Some(notice), Some(ctx)) = (notice, error.ctx()) {
+        let body = super::render::command_reply(&limits::enforce(notice));
+        if let Err(send_error) = ctx.send(body).await {
+            tracing::warn!(%send_error, "could not tell the user about an error");
+        }
+    }
+}
