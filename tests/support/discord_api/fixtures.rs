@@ -75,6 +75,7 @@ impl InteractionBuilder {
     pub fn command(name: &str) -> Self {
         Self {
             name: name.to_string(),
+            command_id: objects::next_snowflake(),
             ..Self::new(2)
         }
     }

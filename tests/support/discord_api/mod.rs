@@ -89,6 +89,15 @@ impl FakeDiscord {
         format!("http://{}", self.rest_addr)
     }
 
+    /// A serenity `HttpBuilder` aimed at this harness: proxy base, rate limiter off (with it
+    /// on serenity ignores the proxy), the bot token and the application id.
+    pub fn http_builder(&self) -> serenity::http::HttpBuilder {
+        serenity::http::HttpBuilder::new(BOT_TOKEN)
+            .proxy(self.rest_base())
+            .ratelimiter_disabled(true)
+            .application_id(serenity::model::id::ApplicationId::new(APPLICATION_ID))
+    }
+
     /// What `GET /gateway` answers; serenity appends `?v=10`.
     pub fn gateway_url(&self) -> String {
         format!("ws://{}", self.gateway_addr)
@@ -177,7 +186,24 @@ impl FakeDiscord {
 
     /// Delivers an interaction over the gateway (INTERACTION_CREATE to the shard owning its
     /// guild) and starts its 3-second clock. Returns the interaction id.
-    pub async fn send_interaction(&self, mut interaction: InteractionBuilder) -> u64 {
+    pub async fn send_interaction(&self, interaction: InteractionBuilder) -> u64 {
+        let json = self.complete(interaction);
+        self.send_raw_interaction(json).await
+    }
+
+    /// Registers an interaction as if dispatched (its clock starts now) without a gateway,
+    /// for tests that answer it over REST themselves. Returns (id, token).
+    pub fn begin_interaction(&self, interaction: InteractionBuilder) -> (u64, String) {
+        let json = self.complete(interaction);
+        self.shared.with(|state| state.expect_interaction(&json));
+        let id = json["id"].as_str().and_then(|id| id.parse().ok());
+        let token = json["token"].as_str().unwrap_or_default().to_string();
+        (id.expect("built interactions have ids"), token)
+    }
+
+    /// Gives the interaction an id, a token, and the channel and bot permissions the
+    /// harness's channel setup implies.
+    fn complete(&self, mut interaction: InteractionBuilder) -> Value {
         let channel_id = interaction.channel_id();
         let (channel, denied) = self
             .shared
@@ -189,8 +215,7 @@ impl FakeDiscord {
             interaction = interaction.app_permissions(permissions::EVERYONE & !denied);
         }
         let id = objects::next_snowflake();
-        let json = interaction.build(id, &format!("interaction-token-{id}"));
-        self.send_raw_interaction(json).await
+        interaction.build(id, &format!("interaction-token-{id}"))
     }
 
     /// Like [`Self::send_interaction`] for a hand-made payload, which must carry `id`,

@@ -20,30 +20,14 @@ fn spec() -> &'static Value {
 
 /// Validates `body` against the JSON request schema of `method` on the spec path
 /// `path_template` (e.g. `/channels/{channel_id}/messages`).
-///
-/// Unions discriminated by `type` (interaction callbacks) are narrowed to the member whose
-/// `type` enum admits the body's type, so problems name the real field instead of "no member
-/// of the union matched".
 pub fn check_request(method: &str, path_template: &str, body: &Value) -> Vec<Problem> {
-    let Some(schema) = request_schema(method, path_template) else {
-        return vec![Problem::new(
+    match request_schema(method, path_template) {
+        Some(schema) => run(&format!("{method} {path_template}"), schema, body),
+        None => vec![Problem::new(
             &[],
             "SPEC",
             format!("no JSON request body in the spec for {method} {path_template}"),
-        )];
-    };
-    let members = union_members(schema);
-    if members.is_empty() {
-        return run(&schema_pointer(method, path_template), schema, body);
-    }
-    match narrow_by_type(&members, body) {
-        Narrowed::One(reference) => run(reference, &json!({"$ref": reference}), body),
-        Narrowed::NoneAdmits(allowed) => vec![Problem::new(
-            &["type".to_string()],
-            "BASE_TYPE_CHOICES",
-            format!("Value must be one of {allowed:?}."),
         )],
-        Narrowed::NotDiscriminated => closest_member(&members, body),
     }
 }
 
@@ -55,80 +39,166 @@ fn request_schema(method: &str, path_template: &str) -> Option<&'static Value> {
         .pointer("/content/application~1json/schema")
 }
 
-fn schema_pointer(method: &str, path_template: &str) -> String {
-    format!("{method} {path_template}")
-}
-
-/// The `$ref`s of a top-level `anyOf`/`oneOf` union, or nothing for a plain schema.
-fn union_members(schema: &Value) -> Vec<&str> {
-    let union = schema.get("anyOf").or_else(|| schema.get("oneOf"));
-    let Some(Value::Array(members)) = union else {
-        return Vec::new();
-    };
-    let references: Vec<&str> = members
-        .iter()
-        .filter_map(|member| member.get("$ref").and_then(Value::as_str))
-        .collect();
-    if references.len() == members.len() {
-        references
-    } else {
-        Vec::new()
-    }
-}
-
-enum Narrowed<'a> {
-    One(&'a str),
-    NoneAdmits(Vec<i64>),
-    NotDiscriminated,
-}
-
-fn narrow_by_type<'a>(members: &[&'a str], body: &Value) -> Narrowed<'a> {
-    let allowed_types = |reference: &str| -> Option<Vec<i64>> {
-        let target = spec().pointer(reference.trim_start_matches('#'))?;
-        let values = target.pointer("/properties/type/enum")?.as_array()?;
-        Some(values.iter().filter_map(Value::as_i64).collect())
-    };
-    let discriminated: Vec<(&str, Vec<i64>)> = members
-        .iter()
-        .filter_map(|reference| allowed_types(reference).map(|types| (*reference, types)))
-        .collect();
-    if discriminated.len() != members.len() {
-        return Narrowed::NotDiscriminated;
-    }
-    let Some(kind) = body.get("type").and_then(Value::as_i64) else {
-        return Narrowed::NotDiscriminated;
-    };
-    match discriminated
-        .iter()
-        .find(|(_, types)| types.contains(&kind))
-    {
-        Some((reference, _)) => Narrowed::One(reference),
-        None => Narrowed::NoneAdmits(discriminated.into_iter().flat_map(|(_, t)| t).collect()),
-    }
-}
-
-/// For an undiscriminated union: valid if any member accepts the body, otherwise the
-/// problems of the member that came closest.
-fn closest_member(members: &[&str], body: &Value) -> Vec<Problem> {
-    let mut best: Option<Vec<Problem>> = None;
-    for reference in members {
-        let problems = run(reference, &json!({"$ref": reference}), body);
-        if problems.is_empty() {
-            return problems;
-        }
-        if best.as_ref().is_none_or(|best| problems.len() < best.len()) {
-            best = Some(problems);
-        }
-    }
-    best.unwrap_or_default()
-}
-
-fn run(key: &str, schema: &Value, body: &Value) -> Vec<Problem> {
+/// Validates `instance` against `schema` (compiled once under `key`).
+fn run(key: &str, schema: &Value, instance: &Value) -> Vec<Problem> {
     let validator = compiled(key, schema);
-    validator
-        .iter_errors(body)
-        .filter(|error| !is_tolerated(error))
-        .map(|error| to_problem(&error))
+    let mut problems = Vec::new();
+    for error in validator.iter_errors(instance) {
+        if is_tolerated(&error) {
+            continue;
+        }
+        let is_union = matches!(
+            error.kind,
+            ValidationErrorKind::OneOfNotValid | ValidationErrorKind::AnyOf
+        );
+        let explained = is_union
+            .then(|| explain_union(key, schema, &error))
+            .flatten();
+        match explained {
+            Some(explained) => problems.extend(explained),
+            None => problems.push(to_problem(&error)),
+        }
+    }
+    problems
+}
+
+/// "Not valid under any schema of the union" says nothing useful; find the member the
+/// instance was meant to be (by its `type` discriminator, else the one it comes closest to)
+/// and report that member's problems instead.
+fn explain_union(key: &str, schema: &Value, error: &ValidationError) -> Option<Vec<Problem>> {
+    let schema_path = error.schema_path.as_str();
+    let Value::Array(members) = subschema(schema, schema_path)? else {
+        return None;
+    };
+    let instance = error.instance.as_ref();
+    let candidates: Vec<(usize, &Value)> = members
+        .iter()
+        .enumerate()
+        .filter(|(_, member)| instance.is_null() || member.get("type") != Some(&json!("null")))
+        .collect();
+    let discriminators: Vec<Option<Vec<i64>>> = candidates
+        .iter()
+        .map(|(_, member)| allowed_types(member))
+        .collect();
+    let kind = instance.get("type").and_then(Value::as_i64);
+    let at = location(error.instance_path.as_str());
+    if let (Some(kind), true) = (kind, discriminators.iter().all(Option::is_some)) {
+        let allowed: Vec<i64> = discriminators.iter().flatten().flatten().copied().collect();
+        let chosen = discriminators
+            .iter()
+            .position(|types| types.as_ref().is_some_and(|t| t.contains(&kind)));
+        let Some(chosen) = chosen else {
+            return Some(vec![Problem::new(
+                &[at, vec!["type".to_string()]].concat(),
+                "BASE_TYPE_CHOICES",
+                format!("Value must be one of {allowed:?}."),
+            )]);
+        };
+        let (index, member) = candidates[chosen];
+        return Some(prefixed(
+            &at,
+            member_problems(key, schema_path, index, member, instance),
+        ));
+    }
+    let closest = candidates
+        .iter()
+        .map(|(index, member)| {
+            let problems = member_problems(key, schema_path, *index, member, instance);
+            (
+                !admits_json_type(member, instance),
+                problems.len(),
+                problems,
+            )
+        })
+        .min_by_key(|(mismatched, count, _)| (*mismatched, *count))
+        .map(|(_, _, problems)| problems)?;
+    (!closest.is_empty()).then(|| prefixed(&at, closest))
+}
+
+fn member_problems(
+    key: &str,
+    schema_path: &str,
+    index: usize,
+    member: &Value,
+    instance: &Value,
+) -> Vec<Problem> {
+    match member.get("$ref").and_then(Value::as_str) {
+        Some(reference) => run(reference, &json!({"$ref": reference}), instance),
+        None => run(&format!("{key}{schema_path}/{index}"), member, instance),
+    }
+}
+
+/// Whether a union member's JSON `type` (following a `$ref`) admits the instance at all.
+fn admits_json_type(member: &Value, instance: &Value) -> bool {
+    let target = match member.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| spec().pointer(pointer)),
+        None => Some(member),
+    };
+    let declared = match target.and_then(|t| t.get("type")) {
+        Some(Value::String(single)) => vec![single.as_str()],
+        Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
+        _ => return true,
+    };
+    let actual = match instance {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    declared
+        .iter()
+        .any(|t| *t == actual || (*t == "number" && actual == "integer"))
+}
+
+/// The values a union member's `type` property admits, following a `$ref`.
+fn allowed_types(member: &Value) -> Option<Vec<i64>> {
+    let target = match member.get("$ref").and_then(Value::as_str) {
+        Some(reference) => spec().pointer(reference.strip_prefix('#')?)?,
+        None => member,
+    };
+    let values = target.pointer("/properties/type/enum")?.as_array()?;
+    Some(values.iter().filter_map(Value::as_i64).collect())
+}
+
+/// The schema at a validator's `schema_path`, where a `$ref` segment follows the reference.
+fn subschema<'a>(root: &'a Value, schema_path: &str) -> Option<&'a Value> {
+    let mut node = root;
+    for segment in location(schema_path) {
+        node = if segment == "$ref" {
+            let reference = node.get("$ref")?.as_str()?;
+            spec().pointer(reference.strip_prefix('#')?)?
+        } else {
+            match node {
+                Value::Object(map) => map.get(&segment)?,
+                Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            }
+        };
+    }
+    Some(node)
+}
+
+/// The segments of a JSON pointer.
+fn location(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+fn prefixed(at: &[String], problems: Vec<Problem>) -> Vec<Problem> {
+    problems
+        .into_iter()
+        .map(|mut problem| {
+            problem.path = [at.to_vec(), problem.path].concat();
+            problem
+        })
         .collect()
 }
 
@@ -172,13 +242,7 @@ fn is_tolerated(error: &ValidationError) -> bool {
 }
 
 fn to_problem(error: &ValidationError) -> Problem {
-    let mut path: Vec<String> = error
-        .instance_path
-        .as_str()
-        .split('/')
-        .skip(1)
-        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let mut path = location(error.instance_path.as_str());
     let (code, message) = match &error.kind {
         ValidationErrorKind::MaxLength { limit } => (
             "BASE_TYPE_MAX_LENGTH",

@@ -40,6 +40,17 @@ pub fn validate_command_overwrite(body: &Value) -> Result<(), Vec<String>> {
     into_result(command_overwrite_problems(body))
 }
 
+/// Schema problems plus the limit problems the schema did not already report for the same
+/// field (the spec states some limits too).
+fn combined(mut problems: Vec<Problem>, limit_problems: Vec<Problem>) -> Vec<Problem> {
+    for problem in limit_problems {
+        if !problems.iter().any(|known| known.path == problem.path) {
+            problems.push(problem);
+        }
+    }
+    problems
+}
+
 fn into_result(problems: Vec<Problem>) -> Result<(), Vec<String>> {
     if problems.is_empty() {
         Ok(())
@@ -49,39 +60,45 @@ fn into_result(problems: Vec<Problem>) -> Result<(), Vec<String>> {
 }
 
 pub fn interaction_callback_problems(body: &Value) -> Vec<Problem> {
-    let mut problems = schema::check_request("POST", CALLBACK_PATH, body);
     let data = body.get("data").unwrap_or(&Value::Null);
     let at = ["data".to_string()];
-    match body.get("type").and_then(Value::as_u64) {
+    let limit_problems = match body.get("type").and_then(Value::as_u64) {
         // CHANNEL_MESSAGE_WITH_SOURCE must carry a message; UPDATE_MESSAGE may change a part.
-        Some(4) => problems.extend(limits::message(data, &at, true)),
-        Some(7) => problems.extend(limits::message(data, &at, false)),
-        Some(8) => problems.extend(limits::autocomplete(data, &at)),
-        _ => {}
-    }
-    problems
+        Some(4) => limits::message(data, &at, true),
+        Some(7) => limits::message(data, &at, false),
+        Some(8) => limits::autocomplete(data, &at),
+        _ => Vec::new(),
+    };
+    combined(
+        schema::check_request("POST", CALLBACK_PATH, body),
+        limit_problems,
+    )
 }
 
 pub fn message_create_problems(body: &Value) -> Vec<Problem> {
-    let mut problems = schema::check_request("POST", MESSAGES_PATH, body);
-    problems.extend(limits::message(body, &[], true));
-    problems
+    combined(
+        schema::check_request("POST", MESSAGES_PATH, body),
+        limits::message(body, &[], true),
+    )
 }
 
 pub fn followup_problems(body: &Value) -> Vec<Problem> {
-    let mut problems = schema::check_request("POST", FOLLOWUP_PATH, body);
-    problems.extend(limits::message(body, &[], true));
-    problems
+    combined(
+        schema::check_request("POST", FOLLOWUP_PATH, body),
+        limits::message(body, &[], true),
+    )
 }
 
 pub fn webhook_edit_problems(body: &Value) -> Vec<Problem> {
-    let mut problems = schema::check_request("PATCH", ORIGINAL_PATH, body);
-    problems.extend(limits::message(body, &[], false));
-    problems
+    combined(
+        schema::check_request("PATCH", ORIGINAL_PATH, body),
+        limits::message(body, &[], false),
+    )
 }
 
 pub fn command_overwrite_problems(body: &Value) -> Vec<Problem> {
-    let mut problems = schema::check_request("PUT", GLOBAL_COMMANDS_PATH, body);
-    problems.extend(limits::commands(body));
-    problems
+    combined(
+        schema::check_request("PUT", GLOBAL_COMMANDS_PATH, body),
+        limits::commands(body),
+    )
 }
