@@ -714,3 +714,269 @@ fn plain_validators_name_the_offending_field() {
         {"type": 2, "style": 1, "label": "l".repeat(81), "custom_id": "x"}]}]});
     assert!(validate_webhook_edit(&long_label_edit).is_err());
 }
+
+mod gateway {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    use super::*;
+
+    type Socket = tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >;
+
+    async fn next_payload(socket: &mut Socket) -> Value {
+        loop {
+            let message = tokio::time::timeout(WAIT, socket.next())
+                .await
+                .expect("the gateway answers in time")
+                .expect("the connection stays open")
+                .expect("a frame");
+            if let Message::Text(text) = message {
+                return serde_json::from_str(&text).expect("JSON payloads");
+            }
+        }
+    }
+
+    async fn send(socket: &mut Socket, payload: Value) {
+        socket
+            .send(Message::Text(payload.to_string()))
+            .await
+            .expect("send");
+    }
+
+    #[tokio::test]
+    async fn speaks_the_gateway_protocol() {
+        let discord = FakeDiscord::start().await;
+        let url = format!("{}/?v=10&encoding=json", discord.gateway_url());
+        let (mut socket, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("connects");
+
+        let hello = next_payload(&mut socket).await;
+        assert_eq!(hello["op"], 10);
+        assert!(hello["d"]["heartbeat_interval"].as_u64().is_some());
+        send(&mut socket, json!({"op": 1, "d": null})).await;
+        assert_eq!(next_payload(&mut socket).await["op"], 11);
+
+        send(
+            &mut socket,
+            json!({"op": 2, "d": {"token": BOT_TOKEN, "intents": 1, "shard": [0, 1],
+                "properties": {"os": "linux", "browser": "test", "device": "test"}}}),
+        )
+        .await;
+        let ready = next_payload(&mut socket).await;
+        assert_eq!(
+            (ready["op"].clone(), ready["t"].clone(), ready["s"].clone()),
+            (json!(0), json!("READY"), json!(1))
+        );
+        let ready: serenity::Ready =
+            serde_json::from_value(ready["d"].clone()).expect("serenity reads READY");
+        assert_eq!(ready.application.id.get(), APPLICATION_ID);
+        let guild_create = next_payload(&mut socket).await;
+        assert_eq!(
+            (guild_create["t"].clone(), guild_create["s"].clone()),
+            (json!("GUILD_CREATE"), json!(2))
+        );
+        let guild: serenity::Guild =
+            serde_json::from_value(guild_create["d"].clone()).expect("serenity reads GUILD_CREATE");
+        assert!(guild
+            .channels
+            .contains_key(&serenity::ChannelId::new(GENERAL_CHANNEL_ID)));
+        assert_eq!(discord.wait_for_ready(WAIT).await.intents, 1);
+
+        discord
+            .dispatch("TYPING_START", json!({"channel_id": "1"}))
+            .await;
+        let typing = next_payload(&mut socket).await;
+        assert_eq!(
+            (typing["t"].clone(), typing["s"].clone()),
+            (json!("TYPING_START"), json!(3))
+        );
+
+        send(
+            &mut socket,
+            json!({"op": 6, "d": {"token": BOT_TOKEN, "session_id": "x", "seq": 3}}),
+        )
+        .await;
+        let invalid_session = next_payload(&mut socket).await;
+        assert_eq!(
+            (invalid_session["op"].clone(), invalid_session["d"].clone()),
+            (json!(9), json!(false))
+        );
+    }
+
+    #[tokio::test]
+    async fn closes_on_undecodable_payloads() {
+        let discord = FakeDiscord::start().await;
+        let (mut socket, _) = tokio_tungstenite::connect_async(discord.gateway_url())
+            .await
+            .expect("connects");
+        next_payload(&mut socket).await;
+        socket
+            .send(Message::Text("not json".into()))
+            .await
+            .expect("send");
+        let closing = tokio::time::timeout(WAIT, socket.next())
+            .await
+            .expect("in time");
+        match closing {
+            Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4002),
+            other => panic!("expected a 4002 close, got {other:?}"),
+        }
+    }
+}
+
+mod cache {
+    use poise::serenity_prelude::async_trait;
+    use tokio::sync::mpsc;
+
+    use super::*;
+
+    /// Forwards what serenity's cache makes of the gateway events.
+    struct Observer(mpsc::UnboundedSender<String>);
+
+    #[async_trait]
+    impl serenity::EventHandler for Observer {
+        async fn guild_create(
+            &self,
+            ctx: serenity::Context,
+            guild: serenity::Guild,
+            _: Option<bool>,
+        ) {
+            let general = guild
+                .channels
+                .get(&serenity::ChannelId::new(GENERAL_CHANNEL_ID));
+            let bot = guild.members.get(&ctx.cache.current_user().id);
+            let can_post = match (general, bot) {
+                (Some(channel), Some(member)) => {
+                    guild.user_permissions_in(channel, member).send_messages()
+                }
+                _ => false,
+            };
+            let _ = self.0.send(format!("guild_create can_post={can_post}"));
+        }
+
+        async fn channel_update(
+            &self,
+            ctx: serenity::Context,
+            _: Option<serenity::GuildChannel>,
+            new: serenity::GuildChannel,
+        ) {
+            let guild = ctx
+                .cache
+                .guild(new.guild_id)
+                .map(|g| g.clone())
+                .expect("cached guild");
+            let bot = guild
+                .members
+                .get(&ctx.cache.current_user().id)
+                .expect("bot member")
+                .clone();
+            let can_post = guild.user_permissions_in(&new, &bot).send_messages();
+            let _ = self.0.send(format!("channel_update can_post={can_post}"));
+        }
+
+        async fn channel_delete(
+            &self,
+            _: serenity::Context,
+            channel: serenity::GuildChannel,
+            _: Option<Vec<serenity::Message>>,
+        ) {
+            let _ = self.0.send(format!("channel_delete {}", channel.name));
+        }
+
+        async fn interaction_create(
+            &self,
+            ctx: serenity::Context,
+            interaction: serenity::Interaction,
+        ) {
+            let Some(command) = interaction.command() else {
+                return;
+            };
+            let reply = serenity::CreateInteractionResponseMessage::new()
+                .content(format!("shard {}", ctx.shard_id));
+            let response = serenity::CreateInteractionResponse::Message(reply);
+            let _ = command.create_response(&ctx.http, response).await;
+        }
+    }
+
+    async fn next_event(events: &mut mpsc::UnboundedReceiver<String>) -> String {
+        tokio::time::timeout(WAIT, events.recv())
+            .await
+            .expect("an event in time")
+            .expect("the client runs")
+    }
+
+    async fn start_client(
+        discord: &FakeDiscord,
+        autosharded: bool,
+    ) -> (
+        mpsc::UnboundedReceiver<String>,
+        std::sync::Arc<serenity::ShardManager>,
+    ) {
+        let (sender, events) = mpsc::unbounded_channel();
+        let mut client = serenity::ClientBuilder::new_with_http(
+            discord.http_builder().build(),
+            serenity::GatewayIntents::GUILDS,
+        )
+        .event_handler(Observer(sender))
+        .await
+        .expect("client builds");
+        let shards = client.shard_manager.clone();
+        tokio::spawn(async move {
+            if autosharded {
+                client.start_autosharded().await
+            } else {
+                client.start().await
+            }
+        });
+        (events, shards)
+    }
+
+    #[tokio::test]
+    async fn serenity_caches_guilds_and_sees_channel_changes() {
+        let discord = FakeDiscord::start().await;
+        let (mut events, shards) = start_client(&discord, false).await;
+        assert_eq!(next_event(&mut events).await, "guild_create can_post=true");
+
+        let announcements = discord.add_channel(GUILD_ID, "announcements");
+        discord.set_channel_access(announcements, ChannelAccess::MissingPermissions);
+        assert_eq!(
+            next_event(&mut events).await,
+            "channel_update can_post=false"
+        );
+        discord.set_channel_access(announcements, ChannelAccess::Deleted);
+        assert_eq!(
+            next_event(&mut events).await,
+            "channel_delete announcements"
+        );
+        shards.shutdown_all().await;
+    }
+
+    #[tokio::test]
+    async fn interactions_reach_the_shard_that_owns_the_guild() {
+        let discord = FakeDiscord::start().await;
+        discord.set_recommended_shards(2);
+        let second = discord.add_guild("Second server");
+        let (mut events, shards) = start_client(&discord, true).await;
+        // serenity waits about 5 s between two shards' IDENTIFYs.
+        let identified = discord.wait_for_shards(2, Duration::from_secs(20)).await;
+        assert!(identified.iter().all(|shard| shard.shard_total == 2));
+        for guild in [GUILD_ID, second] {
+            assert!(next_event(&mut events).await.starts_with("guild_create"));
+            let _ = guild;
+        }
+        for guild in [GUILD_ID, second] {
+            let channel = discord.add_channel(guild, "talk");
+            let interaction = InteractionBuilder::command("latest")
+                .in_guild(guild)
+                .in_channel(channel);
+            let id = discord.send_interaction(interaction).await;
+            let reply = discord.await_response(id, WAIT).await;
+            let expected_shard = (guild >> 22) % 2;
+            assert_eq!(reply.data()["content"], format!("shard {expected_shard}"));
+        }
+        shards.shutdown_all().await;
+    }
+}

@@ -254,6 +254,16 @@ impl FakeDiscord {
             .unwrap_or_else(|()| panic!("no shard identified within {timeout:?}"))
     }
 
+    /// Waits until `count` shards have identified (for a bot started autosharded).
+    pub async fn wait_for_shards(&self, count: usize, timeout: Duration) -> Vec<Identified> {
+        self.shared
+            .wait_until(timeout, |state| {
+                (state.sessions.len() >= count).then(|| state.identified.clone())
+            })
+            .await
+            .unwrap_or_else(|()| panic!("{count} shards not connected within {timeout:?}"))
+    }
+
     /// Every IDENTIFY received (shard, intents), in order.
     pub fn identified(&self) -> Vec<Identified> {
         self.shared.with(|state| state.identified.clone())
