@@ -355,6 +355,10 @@ async fn valid_answers_pass_and_interaction_rules_hold() {
         .await
         .expect("follow-up accepted");
     assert_eq!(discord.followups(id)[0]["id"], followup.id.to_string());
+    http.delete_followup_message(&token, followup.id)
+        .await
+        .expect("follow-up deleted");
+    assert!(discord.followups(id).is_empty());
 
     // Late first answers are refused like Discord refuses them.
     discord.set_interaction_deadline(Duration::ZERO);
@@ -653,6 +657,13 @@ async fn interaction_fixtures_deserialize_into_serenity_interactions() {
     let press = interaction.message_component().expect("type 3");
     assert_eq!(press.data.custom_id, "issue:310:next");
 
+    let in_dm = InteractionBuilder::command("about").in_dm();
+    let interaction: serenity::Interaction =
+        serde_json::from_value(in_dm.build(15, "t")).expect("a DM command");
+    let in_dm = interaction.command().expect("type 2");
+    assert!(in_dm.guild_id.is_none() && in_dm.member.is_none());
+    assert_eq!(in_dm.user.id.get(), support::discord_api::MEMBER_ID);
+
     let select = InteractionBuilder::select("section:310", &["2"]);
     let interaction: serenity::Interaction =
         serde_json::from_value(select.build(14, "t")).expect("a select");
@@ -804,6 +815,28 @@ mod gateway {
             (invalid_session["op"].clone(), invalid_session["d"].clone()),
             (json!(9), json!(false))
         );
+    }
+
+    #[tokio::test]
+    async fn closes_a_connection_that_identifies_twice() {
+        let discord = FakeDiscord::start().await;
+        let (mut socket, _) =
+            tokio_tungstenite::connect_async(format!("{}/?v=10", discord.gateway_url()))
+                .await
+                .expect("connects");
+        next_payload(&mut socket).await;
+        let identify = json!({"op": 2, "d": {"token": BOT_TOKEN, "intents": 1}});
+        send(&mut socket, identify.clone()).await;
+        assert_eq!(next_payload(&mut socket).await["t"], "READY");
+        assert_eq!(next_payload(&mut socket).await["t"], "GUILD_CREATE");
+        send(&mut socket, identify).await;
+        let closing = tokio::time::timeout(WAIT, socket.next())
+            .await
+            .expect("in time");
+        match closing {
+            Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4005),
+            other => panic!("expected a 4005 close, got {other:?}"),
+        }
     }
 
     #[tokio::test]

@@ -35,6 +35,7 @@ pub struct InteractionBuilder {
     options: Vec<Value>,
     resolved_channels: Map<String, Value>,
     guild_id: u64,
+    in_dm: bool,
     channel_id: u64,
     channel: Option<Value>,
     user_id: u64,
@@ -59,6 +60,7 @@ impl InteractionBuilder {
             options: Vec::new(),
             resolved_channels: Map::new(),
             guild_id: GUILD_ID,
+            in_dm: false,
             channel_id: GENERAL_CHANNEL_ID,
             channel: None,
             user_id: MEMBER_ID,
@@ -179,6 +181,14 @@ impl InteractionBuilder {
         self
     }
 
+    /// Sent from a direct message with the bot instead of a guild: `user` instead of
+    /// `member`, no `guild_id`, a DM channel.
+    pub fn in_dm(mut self) -> Self {
+        self.in_dm = true;
+        self.channel_id = objects::next_snowflake();
+        self
+    }
+
     pub fn in_channel(mut self, channel_id: u64) -> Self {
         self.channel_id = channel_id;
         self
@@ -264,6 +274,9 @@ impl InteractionBuilder {
             "context": 0,
             "attachment_size_limit": 10_485_760,
         });
+        if self.in_dm {
+            self.move_to_dm(&mut interaction, &user);
+        }
         if self.kind == 3 {
             interaction["message"] = self
                 .message
@@ -271,6 +284,28 @@ impl InteractionBuilder {
                 .unwrap_or_else(|| self.source_message());
         }
         interaction
+    }
+
+    /// Rewrites a guild interaction as Discord sends it from a DM.
+    fn move_to_dm(&self, interaction: &mut Value, user: &Value) {
+        if let Some(fields) = interaction.as_object_mut() {
+            for key in ["guild_id", "guild", "member", "guild_locale"] {
+                fields.remove(key);
+            }
+        }
+        if let Some(data) = interaction["data"].as_object_mut() {
+            data.remove("guild_id");
+        }
+        interaction["user"] = user.clone();
+        interaction["context"] = json!(1);
+        interaction["authorizing_integration_owners"] = json!({"0": self.user_id.to_string()});
+        interaction["channel"] = json!({
+            "id": self.channel_id.to_string(),
+            "type": 1,
+            "flags": 0,
+            "last_message_id": null,
+            "recipients": [user],
+        });
     }
 
     fn data(&self) -> Value {

@@ -9,11 +9,13 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::objects;
 use super::recording::Identified;
-use super::state::{shard_of, Session, Shared};
+use super::state::{shard_of, Event, Session, Shared};
 
 /// Discord's usual interval; serenity heartbeats well within a test's lifetime anyway.
 const HEARTBEAT_INTERVAL_MS: u64 = 41_250;
@@ -33,78 +35,112 @@ fn next_connection_id() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-async fn run_connection(
-    stream: TcpStream,
+type Socket = tokio_tungstenite::WebSocketStream<TcpStream>;
+type WsResult<T = ()> = Result<T, tokio_tungstenite::tungstenite::Error>;
+
+/// One client connection: its socket, its sequence numbers and whether it identified.
+struct Connection {
+    id: u64,
+    socket: Socket,
+    sequence: u64,
+    identified: bool,
     shared: Arc<Shared>,
-) -> Result<(), tokio_tungstenite::tungstenite::Error> {
-    let mut socket = tokio_tungstenite::accept_async(stream).await?;
-    let connection = next_connection_id();
-    let (events_tx, mut events_rx) = mpsc::unbounded_channel();
-    let mut sequence = 0_u64;
-    let mut send = |op: u64, event: Option<&str>, data: Value| {
-        let sequence = (op == 0).then(|| {
-            sequence += 1;
-            sequence
-        });
-        Message::Text(json!({"op": op, "d": data, "s": sequence, "t": event}).to_string())
+    events: mpsc::UnboundedSender<Event>,
+}
+
+/// What to do after a client payload.
+enum Next {
+    Continue,
+    Close(u16, &'static str),
+}
+
+async fn run_connection(stream: TcpStream, shared: Arc<Shared>) -> WsResult {
+    let socket = tokio_tungstenite::accept_async(stream).await?;
+    let (events, mut queued) = mpsc::unbounded_channel();
+    let mut connection = Connection {
+        id: next_connection_id(),
+        socket,
+        sequence: 0,
+        identified: false,
+        shared,
+        events,
     };
-    socket
-        .send(send(
-            10,
-            None,
-            json!({"heartbeat_interval": HEARTBEAT_INTERVAL_MS}),
-        ))
-        .await?;
+    let hello = json!({"heartbeat_interval": HEARTBEAT_INTERVAL_MS});
+    connection.send_op(10, hello).await?;
     let outcome = loop {
         tokio::select! {
-            incoming = socket.next() => {
+            incoming = connection.socket.next() => {
                 let text = match incoming {
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Close(_))) | None => break Ok(()),
                     Some(Ok(_)) => continue,
                     Some(Err(error)) => break Err(error),
                 };
-                let Ok(payload) = serde_json::from_str::<Value>(&text) else {
-                    // Discord closes with 4002 "Decode error".
-                    break close(&mut socket, 4002, "Decode error").await;
-                };
-                match payload["op"].as_u64() {
-                    Some(1) => socket.send(send(11, None, Value::Null)).await?,
-                    Some(2) => {
-                        let Some(greeting) = identify(&shared, connection, &payload["d"], &events_tx) else {
-                            break close(&mut socket, 4004, "Authentication failed").await;
-                        };
-                        for (event, data) in greeting {
-                            socket.send(send(0, Some(&event), data)).await?;
-                        }
-                    }
-                    // No session survives a reconnect here: ask the client to identify anew.
-                    Some(6) => socket.send(send(9, None, json!(false))).await?,
-                    // Presence, voice and member-chunk requests need no answer.
-                    Some(3 | 4 | 8 | 31) => {}
-                    _ => break close(&mut socket, 4001, "Unknown opcode").await,
+                match connection.answer(&text).await {
+                    Ok(Next::Continue) => {}
+                    Ok(Next::Close(code, reason)) => break connection.close(code, reason).await,
+                    Err(error) => break Err(error),
                 }
             }
-            Some((event, data)) = events_rx.recv() => {
-                socket.send(send(0, Some(&event), data)).await?;
+            Some((event, data)) = queued.recv() => {
+                if let Err(error) = connection.dispatch(&event, data).await {
+                    break Err(error);
+                }
             }
         }
     };
-    shared.with(|state| state.sessions.retain(|s| s.connection != connection));
+    let id = connection.id;
+    let shared = connection.shared;
+    shared.with(|state| state.sessions.retain(|session| session.connection != id));
     outcome
 }
 
-async fn close(
-    socket: &mut tokio_tungstenite::WebSocketStream<TcpStream>,
-    code: u16,
-    reason: &str,
-) -> Result<(), tokio_tungstenite::tungstenite::Error> {
-    use tokio_tungstenite::tungstenite::protocol::{frame::coding::CloseCode, CloseFrame};
-    let frame = CloseFrame {
-        code: CloseCode::from(code),
-        reason: reason.to_string().into(),
-    };
-    socket.send(Message::Close(Some(frame))).await
+impl Connection {
+    async fn answer(&mut self, text: &str) -> WsResult<Next> {
+        let Ok(payload) = serde_json::from_str::<Value>(text) else {
+            return Ok(Next::Close(4002, "Decode error"));
+        };
+        match payload["op"].as_u64() {
+            Some(1) => self.send_op(11, Value::Null).await?,
+            Some(2) if self.identified => return Ok(Next::Close(4005, "Already authenticated")),
+            Some(2) => {
+                let Some(greeting) = identify(&self.shared, self.id, &payload["d"], &self.events)
+                else {
+                    return Ok(Next::Close(4004, "Authentication failed"));
+                };
+                self.identified = true;
+                for (event, data) in greeting {
+                    self.dispatch(&event, data).await?;
+                }
+            }
+            // No session survives a reconnect here: ask the client to identify anew.
+            Some(6) => self.send_op(9, json!(false)).await?,
+            // Presence, voice, member-chunk and soundboard requests need no answer.
+            Some(3 | 4 | 8 | 31) => {}
+            _ => return Ok(Next::Close(4001, "Unknown opcode")),
+        }
+        Ok(Next::Continue)
+    }
+
+    async fn send_op(&mut self, op: u64, data: Value) -> WsResult {
+        let payload = json!({"op": op, "d": data, "s": null, "t": null});
+        self.socket.send(Message::Text(payload.to_string())).await
+    }
+
+    /// A dispatch (op 0), numbered per connection as Discord numbers them.
+    async fn dispatch(&mut self, event: &str, data: Value) -> WsResult {
+        self.sequence += 1;
+        let payload = json!({"op": 0, "d": data, "s": self.sequence, "t": event});
+        self.socket.send(Message::Text(payload.to_string())).await
+    }
+
+    async fn close(&mut self, code: u16, reason: &str) -> WsResult {
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: reason.to_string().into(),
+        };
+        self.socket.send(Message::Close(Some(frame))).await
+    }
 }
 
 /// Records the IDENTIFY, registers the session for dispatches and returns READY followed
@@ -113,8 +149,8 @@ fn identify(
     shared: &Shared,
     connection: u64,
     data: &Value,
-    events: &mpsc::UnboundedSender<(String, Value)>,
-) -> Option<Vec<(String, Value)>> {
+    events: &mpsc::UnboundedSender<Event>,
+) -> Option<Vec<Event>> {
     let token = data["token"].as_str()?.to_string();
     let shard_id = data["shard"][0].as_u64().unwrap_or(0) as u32;
     let shard_total = data["shard"][1].as_u64().unwrap_or(1).max(1) as u32;

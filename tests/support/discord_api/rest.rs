@@ -233,8 +233,13 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, body
             Reply::ok(json!(channels))
         }
         ("GET", ["guilds", guild, "members", user]) => {
-            let members = id(guild).map(|g| state.members(g)).unwrap_or_default();
-            let member = members.into_iter().find(|m| m["user"]["id"] == *user);
+            if !id(guild).is_some_and(|g| state.guilds.contains_key(&g)) {
+                return Reply::error(StatusCode::NOT_FOUND, 10004, "Unknown Guild");
+            }
+            let member = state
+                .members()
+                .into_iter()
+                .find(|m| m["user"]["id"] == *user);
             match member {
                 Some(member) => Reply::ok(member),
                 None => Reply::error(StatusCode::NOT_FOUND, 10007, "Unknown Member"),
@@ -443,8 +448,11 @@ fn interaction_message(
     message["interaction_metadata"] = json!({
         "id": callback.interaction_id.to_string(),
         "type": record.kind,
-        "user": objects::user(super::MEMBER_ID, "reader", false),
-        "authorizing_integration_owners": {"0": record.guild_id.unwrap_or_default().to_string()},
+        "user": record.user,
+        "authorizing_integration_owners": match record.guild_id {
+            Some(guild_id) => json!({"0": guild_id.to_string()}),
+            None => json!({"1": record.user["id"]}),
+        },
     });
     message
 }
@@ -556,6 +564,19 @@ fn followup_message(
         Err(reply) => return reply,
     };
     let wanted = json!(message_id.unwrap_or_default().to_string());
+    if method == Method::DELETE {
+        let before = record.followups.len();
+        record.followups.retain(|message| message["id"] != wanted);
+        let was_original = record.original.as_ref().is_some_and(|m| m["id"] == wanted);
+        if was_original {
+            record.original = None;
+        }
+        return if was_original || record.followups.len() < before {
+            Reply::no_content()
+        } else {
+            Reply::error(StatusCode::NOT_FOUND, 10008, "Unknown Message")
+        };
+    }
     let message = record
         .followups
         .iter_mut()
@@ -566,10 +587,6 @@ fn followup_message(
     };
     match method.as_str() {
         "GET" => Reply::ok(message.clone()),
-        "DELETE" => {
-            message["deleted"] = json!(true);
-            Reply::no_content()
-        }
         "PATCH" => {
             let problems = validate::webhook_edit_problems(body);
             if !problems.is_empty() {

@@ -56,6 +56,8 @@ pub struct Session {
 
 pub struct InteractionRecord {
     pub token: String,
+    /// Who invoked it (the member's user in a guild, `user` in a DM).
+    pub user: Value,
     pub kind: u64,
     pub guild_id: Option<u64>,
     pub channel_id: Option<u64>,
@@ -154,8 +156,8 @@ impl State {
         vec![everyone, moderator]
     }
 
-    pub fn members(&self, guild_id: u64) -> Vec<Value> {
-        let _ = guild_id;
+    /// The people in every guild: the bot, the owner and an ordinary member.
+    pub fn members(&self) -> Vec<Value> {
         vec![
             objects::member(&self.bot_user(), &[]),
             objects::member(&self.owner(), &[]),
@@ -196,7 +198,7 @@ impl State {
             .filter(|channel| self.channels[channel].guild_id == id)
             .filter_map(|channel| self.channel(*channel))
             .collect();
-        let members = self.members(id);
+        let members = self.members();
         let extra = json!({
             "joined_at": "2024-01-01T00:00:00.000000+00:00",
             "large": false,
@@ -232,6 +234,11 @@ impl State {
                 .as_str()
                 .expect("interaction token")
                 .to_string(),
+            user: interaction
+                .pointer("/member/user")
+                .or_else(|| interaction.get("user"))
+                .cloned()
+                .unwrap_or(Value::Null),
             kind: interaction["type"].as_u64().expect("interaction type"),
             guild_id: id_of("guild_id"),
             channel_id: id_of("channel_id"),
