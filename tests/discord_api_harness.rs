@@ -360,6 +360,14 @@ async fn valid_answers_pass_and_interaction_rules_hold() {
         .expect("follow-up deleted");
     assert!(discord.followups(id).is_empty());
 
+    // The token stops working after its lifetime.
+    discord.set_interaction_token_lifetime(Duration::ZERO);
+    let expired = http
+        .edit_original_interaction_response(&token, &json!({"content": "late"}), vec![])
+        .await;
+    assert_eq!(discord_error(expired).code, 50027);
+    discord.set_interaction_token_lifetime(Duration::from_secs(15 * 60));
+
     // Late first answers are refused like Discord refuses them.
     discord.set_interaction_deadline(Duration::ZERO);
     let (id, token) = discord.begin_interaction(InteractionBuilder::command("issue"));
@@ -416,6 +424,18 @@ async fn channel_messages_honour_nonces_and_channel_access() {
         .await
         .expect("listed");
     assert_eq!(recent.len(), 1);
+
+    let edited = http
+        .edit_message(
+            general,
+            first.id,
+            &json!({"content": "Tech Tales (edited)"}),
+            vec![],
+        )
+        .await
+        .expect("edited");
+    assert_eq!(edited.content, "Tech Tales (edited)");
+    http.broadcast_typing(general).await.expect("typing");
 
     let too_long = http
         .send_message(general, vec![], &json!({"content": text(2001)}))

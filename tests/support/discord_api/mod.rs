@@ -1,16 +1,34 @@
 //! A local Discord API for end-to-end tests: REST (axum) and gateway (tokio-tungstenite) on
-//! 127.0.0.1. Every request body is checked against Discord's OpenAPI description and its
-//! documented limits, answered the way Discord answers, and recorded.
+//! 127.0.0.1. Every request body is checked against Discord's OpenAPI description
+//! (tests/fixtures/discord-api/openapi.json) and its documented limits, answered the way
+//! Discord answers (400 50035 "Invalid Form Body" with nested `errors`, 404 10003, 403 50013,
+//! ...), and recorded.
 //!
 //! ```ignore
+//! mod support;
+//! use support::discord_api::{FakeDiscord, ChannelAccess, GENERAL_CHANNEL_ID};
+//!
 //! let discord = FakeDiscord::start().await;
-//! let http = HttpBuilder::new("token").proxy(discord.rest_base()).ratelimiter_disabled(true);
+//! // What the bot does with DISCORD_API_BASE=discord.rest_base():
+//! let http = HttpBuilder::new(token).proxy(discord.rest_base()).ratelimiter_disabled(true);
 //! // ... start the bot with ClientBuilder::new_with_http(http.build(), intents) ...
-//! discord.wait_for_ready(Duration::from_secs(10)).await;
+//! discord.wait_for_ready(WAIT).await;              // IDENTIFY seen, READY + GUILD_CREATE sent
+//! discord.await_registered_commands(WAIT).await;   // the bot's PUT .../commands succeeded
 //! let id = discord.send_interaction(discord.command("issue").option_int("number", 310)).await;
-//! let reply = discord.await_response(id, Duration::from_secs(3)).await;
-//! assert_eq!(reply.status, 204, "{:?}", reply.violations);
+//! let reply = discord.await_response(id, WAIT).await;  // the first callback, valid or not
+//! assert!(reply.is_accepted(), "{:?}", reply.violations);
+//! assert!(reply.latency() < Duration::from_secs(3));
+//! // Deferred answers: the message after the bot's PATCH @original.
+//! let message = discord.await_original_response(id, WAIT).await;
+//! // Daily posts: channel messages, channel trouble.
+//! discord.set_channel_access(GENERAL_CHANNEL_ID, ChannelAccess::MissingPermissions);
+//! let posted = discord.await_messages_in(GENERAL_CHANNEL_ID, 1, WAIT).await;
+//! assert!(discord.violations().is_empty(), "{:#?}", discord.violations());
 //! ```
+//!
+//! The world: one guild [`GUILD_ID`] with `#general` ([`GENERAL_CHANNEL_ID`]), roles
+//! @everyone and Moderator (Manage Server), members bot/owner/[`MEMBER_ID`]. Add guilds and
+//! channels with [`FakeDiscord::add_guild`] and [`FakeDiscord::add_channel`].
 
 mod errors;
 mod fixtures;
@@ -114,6 +132,12 @@ impl FakeDiscord {
     pub fn set_interaction_deadline(&self, deadline: Duration) {
         self.shared
             .with(|state| state.interaction_deadline = deadline);
+    }
+
+    /// How long an interaction's token works for the webhook (edits, follow-ups) after
+    /// dispatch (Discord: 15 minutes; later calls get 401 Invalid Webhook Token).
+    pub fn set_interaction_token_lifetime(&self, lifetime: Duration) {
+        self.shared.with(|state| state.token_lifetime = lifetime);
     }
 
     /// Adds a guild (with an @everyone role and the bot as a member); announced with

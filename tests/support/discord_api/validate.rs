@@ -8,6 +8,7 @@ use super::{limits, schema};
 
 pub const CALLBACK_PATH: &str = "/interactions/{interaction_id}/{interaction_token}/callback";
 pub const MESSAGES_PATH: &str = "/channels/{channel_id}/messages";
+pub const MESSAGE_PATH: &str = "/channels/{channel_id}/messages/{message_id}";
 pub const FOLLOWUP_PATH: &str = "/webhooks/{webhook_id}/{webhook_token}";
 pub const ORIGINAL_PATH: &str = "/webhooks/{webhook_id}/{webhook_token}/messages/@original";
 pub const WEBHOOK_MESSAGE_PATH: &str =
@@ -79,6 +80,13 @@ pub fn message_create_problems(body: &Value) -> Vec<Problem> {
     combined(
         schema::check_request("POST", MESSAGES_PATH, body),
         limits::message(body, &[], true),
+    )
+}
+
+pub fn message_edit_problems(body: &Value) -> Vec<Problem> {
+    combined(
+        schema::check_request("PATCH", MESSAGE_PATH, body),
+        limits::message(body, &[], false),
     )
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::super::state::{ChannelAccess, State};
@@ -99,4 +99,43 @@ pub(super) fn get_channel(state: &State, channel_id: u64) -> Reply {
     state
         .channel(channel_id)
         .map_or_else(Reply::unknown_channel, Reply::ok)
+}
+
+/// `GET|PATCH|DELETE /channels/{id}/messages/{id}`: the bot's own messages.
+pub(super) fn channel_message(
+    state: &mut State,
+    method: &Method,
+    channel_id: u64,
+    message_id: u64,
+    body: &Value,
+) -> Reply {
+    if let Some(refusal) = channel_refusal(state, channel_id, method != Method::GET) {
+        return refusal;
+    }
+    let wanted = json!(message_id.to_string());
+    let messages = state.messages.entry(channel_id).or_default();
+    let Some(index) = messages.iter().position(|m| m["id"] == wanted) else {
+        return Reply::error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
+    };
+    match method.as_str() {
+        "GET" => Reply::ok(messages[index].clone()),
+        "DELETE" => {
+            messages.remove(index);
+            Reply::no_content()
+        }
+        "PATCH" => {
+            let problems = validate::message_edit_problems(body);
+            if !problems.is_empty() {
+                return Reply::invalid(&problems);
+            }
+            objects::apply_edit(&mut messages[index], body);
+            Reply::ok(messages[index].clone())
+        }
+        _ => Reply::error(StatusCode::METHOD_NOT_ALLOWED, 0, "405: Method Not Allowed"),
+    }
+}
+
+/// `POST /channels/{id}/typing`.
+pub(super) fn trigger_typing(state: &State, channel_id: u64) -> Reply {
+    channel_refusal(state, channel_id, true).unwrap_or_else(Reply::no_content)
 }

@@ -186,7 +186,18 @@ fn webhook<'a>(
     if app != APPLICATION_ID.to_string() {
         return Err(unknown());
     }
-    state.interaction_by_token(token).ok_or_else(unknown)
+    let lifetime = state.token_lifetime;
+    let (id, record) = state.interaction_by_token(token).ok_or_else(unknown)?;
+    let age = record.dispatched_at.elapsed();
+    if age > lifetime {
+        return Err(Reply::refused(
+            StatusCode::UNAUTHORIZED,
+            50027,
+            "Invalid Webhook Token",
+            format!("interaction token used {age:?} after dispatch; it lasts {lifetime:?}"),
+        ));
+    }
+    Ok((id, record))
 }
 
 /// `GET|PATCH|DELETE /webhooks/{app}/{token}/messages/@original`.

@@ -16,7 +16,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use channels::{create_message, get_channel, recent_messages};
+use channels::{channel_message, create_message, get_channel, recent_messages, trigger_typing};
 use commands::overwrite_commands;
 use interactions::{followup, followup_message, interaction_callback, original_response};
 
@@ -212,6 +212,16 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, body
         }
         ("GET", ["channels", channel, "messages"]) => {
             recent_messages(state, id(channel).unwrap_or(0), query)
+        }
+        (_, ["channels", channel, "messages", message]) => channel_message(
+            state,
+            method,
+            id(channel).unwrap_or(0),
+            id(message).unwrap_or(0),
+            body,
+        ),
+        ("POST", ["channels", channel, "typing"]) => {
+            trigger_typing(state, id(channel).unwrap_or(0))
         }
         ("GET", ["channels", channel]) => get_channel(state, id(channel).unwrap_or(0)),
         ("GET", ["guilds", guild]) => match id(guild).and_then(|g| state.guild(g)) {
