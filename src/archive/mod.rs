@@ -83,7 +83,12 @@ fn sniff(bytes: &[u8]) -> Format {
         return Format::Html;
     }
     let front_matter = start.starts_with("---\n") || start.starts_with("---\r\n");
-    if front_matter || head.contains("](http") || head.contains("**") {
+    let bold_line = head.lines().any(|line| {
+        line.trim_start()
+            .strip_prefix("**")
+            .is_some_and(|rest| rest.starts_with(char::is_alphanumeric))
+    });
+    if front_matter || bold_line || head.contains("](http") || head.contains("\\*\\*\\*") {
         return Format::Markdown;
     }
     Format::Text
