@@ -162,7 +162,7 @@ fn a_complete_issue_without_a_tale_is_fine() {
 fn a_cut_off_markdown_export() {
     let markdown = std::fs::read_to_string("tests/fixtures/import-ai-320.substack.md").unwrap();
     let at = markdown.find("fit them onto consumer").unwrap();
-    let error = archive::parse("320.md", markdown[..at].as_bytes()).unwrap_err();
+    let error = archive::parse("320.md", &markdown.as_bytes()[..at]).unwrap_err();
     assert!(
         matches!(
             error,

@@ -303,7 +303,7 @@ mod tests {
                 span: 13..26,
                 url: "https://x".into(),
             }],
-            bold: vec![2..12],
+            bold: std::iter::once(2..12).collect(),
             italic: vec![],
         }
     }
