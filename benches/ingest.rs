@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use importai_bot::archive::{self, Issue};
-use importai_bot::store::{Store, BUNDLED_ARCHIVE_NAME};
+use importai_bot::archive::{self, Issue, BUNDLED_ARCHIVE_NAME};
+use importai_bot::store::Store;
 
 const ARCHIVE_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/import-ai-301-310.txt");
 
