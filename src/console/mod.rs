@@ -100,6 +100,8 @@ fn ask_command(target: Target) -> String {
 /// shown as "text <url>".
 fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Where an unescaped '[' was held back, in case it opens a masked link.
+    let mut open_bracket: Option<usize> = None;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -109,7 +111,9 @@ fn plain(text: &str) -> String {
                 }
             }
             '*' => {}
-            ']' if chars.peek() == Some(&'(') => {
+            '[' => open_bracket = Some(out.len()),
+            ']' if open_bracket.is_some() && chars.peek() == Some(&'(') => {
+                open_bracket = None;
                 chars.next();
                 out.push_str(" <");
                 for c in chars.by_ref() {
@@ -120,9 +124,17 @@ fn plain(text: &str) -> String {
                 }
                 out.push('>');
             }
-            '[' => {}
+            ']' => {
+                if let Some(at) = open_bracket.take() {
+                    out.insert(at, '[');
+                }
+                out.push(']');
+            }
             _ => out.push(c),
         }
+    }
+    if let Some(at) = open_bracket {
+        out.insert(at, '[');
     }
     out
 }
@@ -136,6 +148,10 @@ mod tests {
         assert_eq!(
             plain("**Bold** \\*star\\* [CICERO (Meta)](https://x.y/z) *it*"),
             "Bold *star* CICERO (Meta) <https://x.y/z> it"
+        );
+        assert_eq!(
+            plain("*[Earth, 2028]* [unclosed"),
+            "[Earth, 2028] [unclosed"
         );
     }
 
