@@ -8,15 +8,8 @@ use serde_json::Value;
 use support::bot::{as_message, click, controls, text, RunningBot, FIRST_RESPONSE};
 use support::discord_api::{InteractionBuilder, OptionKind, GENERAL_CHANNEL_ID};
 
-const SUBSTACK_320: &str = include_str!("fixtures/import-ai-320.substack.md");
-
 async fn archive(dir: &tempfile::TempDir) -> Store {
-    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
-    let store = Store::open(&url).await.expect("open store");
-    let issues = importai_bot::archive::parse("import-ai-320.substack.md", SUBSTACK_320.as_bytes())
-        .expect("parse 320");
-    store.ingest_source(&issues).await.expect("ingest 320");
-    store
+    support::archive::with_substack_320(dir).await
 }
 
 /// The response was accepted by Discord, in time, as a message.
