@@ -317,3 +317,42 @@ async fn a_burst_of_200_interactions_is_all_answered() {
     bot.discord.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_starts_as_many_shards_as_discord_recommends() {
+    let dir = tempfile::tempdir().unwrap();
+    let discord = support::discord_api::FakeDiscord::start().await;
+    discord.set_recommended_shards(2);
+    // Guilds on each shard: Discord routes a guild to shard (id >> 22) % shards.
+    // Snowflakes carry the millisecond, so guilds made a moment apart land on both shards.
+    let mut guilds: Vec<u64> = Vec::new();
+    let shards_of = |guilds: &[u64]| -> std::collections::BTreeSet<u64> {
+        guilds.iter().map(|g| (g >> 22) % 2).collect()
+    };
+    while shards_of(&guilds).len() < 2 {
+        assert!(guilds.len() < 200, "no guild for the second shard");
+        guilds.push(discord.add_guild(&format!("server {}", guilds.len())));
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let bot = RunningBot::start_registering(
+        discord,
+        archive(&dir).await,
+        std::sync::Arc::new(importai_bot::clock::SystemClock),
+        None,
+    )
+    .await;
+    let shards = bot.discord.wait_for_shards(2, support::bot::STARTUP).await;
+    let mut ids: Vec<u32> = shards.iter().map(|s| s.shard_id).collect();
+    ids.sort();
+    assert_eq!(ids, vec![0, 1]);
+    assert!(shards.iter().all(|s| s.shard_total == 2));
+    let mut served_shards = std::collections::BTreeSet::new();
+    for guild in guilds {
+        served_shards.insert((guild >> 22) % 2);
+        let recorded = bot.ask(bot.discord.command("latest").in_guild(guild)).await;
+        assert_answered(&format!("/latest in server {guild}"), &recorded);
+    }
+    assert_eq!(served_shards.len(), 2, "both shards answered");
+    bot.discord.assert_no_violations();
+    bot.stop().await;
+}
