@@ -26,6 +26,9 @@ struct Cli {
 enum Command {
     Ingest(cli::ingest::IngestArgs),
     Export(cli::export::ExportArgs),
+    /// Run the Discord bot (needs DISCORD_TOKEN); with FEED_URL, follow the newsletter's
+    /// feed and announce new issues.
+    Serve,
 }
 
 fn main() -> ExitCode {
@@ -56,5 +59,42 @@ async fn run(args: Cli) -> anyhow::Result<()> {
     match args.command {
         Command::Ingest(ingest) => cli::ingest::run(&args.database_url, ingest).await,
         Command::Export(export) => cli::export::run(&args.database_url, export).await,
+        Command::Serve => serve(&args.database_url).await,
+    }
+}
+
+/// Checks every setting before touching the database, then serves until SIGINT or SIGTERM.
+async fn serve(database_url: &str) -> anyhow::Result<()> {
+    use importai_bot::clock::{SharedClock, SystemClock};
+    use importai_bot::discord::{self, BotSettings};
+    use importai_bot::store::Store;
+
+    let settings = BotSettings::from_env()?;
+    let store = Store::open(database_url).await?;
+    let clock: SharedClock = std::sync::Arc::new(SystemClock);
+    discord::run(settings, store.clone(), clock, stop_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+async fn stop_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
     }
 }
