@@ -507,3 +507,63 @@ async fn ingest_accepts_a_feed_url_and_a_page_url() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn one_unreadable_item_does_not_hold_back_the_others() {
+    let setup = Setup::new().await;
+    let (logs, _guard) = Logs::capture();
+    // An item that is an issue by its title but stops right after its header.
+    let cut = "<item>\n<title><![CDATA[Import AI 915: Cut off]]></title>\n\
+               <link>https://importai.substack.com/p/import-ai-915</link>\n\
+               <pubDate>Mon, 20 Mar 2023 12:00:00 GMT</pubDate>\n\
+               <content:encoded><![CDATA[<p>Welcome to Import AI</p>]]></content:encoded>\n</item>\n";
+    let site = NewsletterSite::start(Answer::Feed(feed(&[cut, ITEM_911]))).await;
+    let result = stored(setup.poller(&setup.store, &site.feed_url()).poll().await);
+    assert_eq!(result.arrived, vec![911]);
+    assert_eq!(setup.store.issue(915).await.unwrap(), None);
+    let log = logs.text();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("WARN") && l.contains("Import AI 915")),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_feed_settings_stop_serve_with_one_clear_line() {
+    for (name, value, expected) in [
+        (
+            "FEED_POLL_MINUTES",
+            "2",
+            "FEED_POLL_MINUTES must be a whole number of minutes, at least 5",
+        ),
+        ("FEED_POLL_MINUTES", "an hour", "FEED_POLL_MINUTES must be"),
+        (
+            "FEED_URL",
+            "importai.substack.com/feed",
+            "FEED_URL must be the http(s) URL",
+        ),
+    ] {
+        let dir = TempDir::new().unwrap();
+        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_importai-bot"))
+            .current_dir(dir.path())
+            .arg("--database-url")
+            .arg(format!("sqlite://{}", dir.path().join("x.db").display()))
+            .arg("serve")
+            .env("DISCORD_TOKEN", "MTAx.Gx2.abc_DEF")
+            .env_remove("FEED_URL")
+            .env_remove("FEED_POLL_MINUTES")
+            .env(name, value)
+            .output()
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{name}={value}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{name}={value}: {stderr}");
+        assert!(stderr.contains(expected), "{name}={value}: {stderr}");
+        assert!(
+            !dir.path().join("x.db").exists(),
+            "settings are checked before the database is touched"
+        );
+    }
+}
