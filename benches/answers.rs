@@ -49,20 +49,34 @@ fn answers(c: &mut Criterion) {
         let n = archive.issue;
         let questions = [
             ("issue", Question::Issue(n)),
-            ("section", Question::Section { issue: n, position: 2 }),
-            ("tale", Question::Tale { issue: Some(n), page: 1 }),
+            (
+                "section",
+                Question::Section {
+                    issue: n,
+                    position: 2,
+                },
+            ),
+            (
+                "tale",
+                Question::Tale {
+                    issue: Some(n),
+                    page: 1,
+                },
+            ),
             ("links", Question::Links { issue: n, page: 1 }),
             ("latest", Question::Latest),
             ("about", Question::About),
             ("search one word", Question::Search("chess".into())),
-            ("search three words", Question::Search("large language models".into())),
+            (
+                "search three words",
+                Question::Search("large language models".into()),
+            ),
             ("search no match", Question::Search("zyzzyva quokka".into())),
         ];
         for (name, question) in questions {
             group.bench_with_input(BenchmarkId::new(name, archive.name), &question, |b, q| {
-                b.to_async(&rt).iter(|| async {
-                    answers::answer(&archive.store, q).await.expect("an answer")
-                })
+                b.to_async(&rt)
+                    .iter(|| async { answers::answer(&archive.store, q).await.expect("an answer") })
             });
         }
         group.bench_function(BenchmarkId::new("autocomplete", archive.name), |b| {

@@ -167,16 +167,7 @@ async fn a_poise_bot_connects_registers_and_answers_interactions() {
         reply.body
     );
 
-    assert!(
-        discord.violations().is_empty(),
-        "{:#?}",
-        discord.violations()
-    );
-    assert!(
-        discord.unexpected_requests().is_empty(),
-        "{:#?}",
-        discord.unexpected_requests()
-    );
+    discord.assert_no_violations();
     shards.shutdown_all().await;
 }
 

@@ -49,7 +49,9 @@ pub fn issues(base: &[Issue], count: u32) -> Vec<Issue> {
                 number,
                 title,
                 published: None,
-                url: Some(format!("https://importai.substack.com/p/import-ai-{number}")),
+                url: Some(format!(
+                    "https://importai.substack.com/p/import-ai-{number}"
+                )),
                 sections: picked,
                 tale: Some(tales[mix.below(tales.len())].clone()),
                 mentions,
@@ -62,10 +64,15 @@ pub fn issues(base: &[Issue], count: u32) -> Vec<Issue> {
 /// while it holds that many.
 pub async fn store(path: &std::path::Path, count: u32) -> Store {
     let url = format!("sqlite://{}", path.display());
-    let store = Store::open_empty(&url).await.expect("open the benchmark store");
+    let store = Store::open_empty(&url)
+        .await
+        .expect("open the benchmark store");
     if store.stats().await.expect("stats").issues != count {
         for chunk in issues(&bundled(), count).chunks(500) {
-            store.ingest_source(chunk).await.expect("ingest synthetic issues");
+            store
+                .ingest_source(chunk)
+                .await
+                .expect("ingest synthetic issues");
         }
     }
     store
@@ -74,5 +81,6 @@ pub async fn store(path: &std::path::Path, count: u32) -> Store {
 /// The bundled sample issues, parsed.
 pub fn bundled() -> Vec<Issue> {
     let text = include_bytes!("../../data/import-ai-301-310.txt");
-    importai_bot::archive::parse("data/import-ai-301-310.txt", text).expect("parse the bundled archive")
+    importai_bot::archive::parse("data/import-ai-301-310.txt", text)
+        .expect("parse the bundled archive")
 }

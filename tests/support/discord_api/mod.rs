@@ -34,7 +34,7 @@ mod errors;
 mod fixtures;
 mod gateway;
 mod limits;
-mod objects;
+pub mod objects;
 mod recording;
 mod rest;
 mod schema;
@@ -399,6 +399,31 @@ impl FakeDiscord {
             .into_iter()
             .filter(|request| !request.violations.is_empty())
             .collect()
+    }
+
+    /// Panics, listing them, if any request broke a rule or hit an unimplemented route.
+    pub fn assert_no_violations(&self) {
+        let offending: Vec<String> = self
+            .requests()
+            .iter()
+            .filter(|request| request.unexpected || !request.violations.is_empty())
+            .map(|request| {
+                let why = if request.unexpected {
+                    "route not implemented by the harness".to_string()
+                } else {
+                    request.violations.join("; ")
+                };
+                format!(
+                    "{} {} -> {}: {why}",
+                    request.method, request.path, request.status
+                )
+            })
+            .collect();
+        assert!(
+            offending.is_empty(),
+            "Discord would object to:\n{}",
+            offending.join("\n")
+        );
     }
 
     /// Requests to routes this harness does not implement (answered 404).

@@ -2,7 +2,7 @@
 //! record of what happened, behind one lock with a notification for waiters.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -329,9 +329,15 @@ impl Shared {
         }
     }
 
+    /// The state, also after a panic in another test thread held the lock: the panic is the
+    /// failure to report, not the poisoned lock.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Runs `f` on the state and wakes everyone waiting for a change.
     pub fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
-        let result = f(&mut self.state.lock().expect("harness state"));
+        let result = f(&mut self.lock());
         self.changed.notify_waiters();
         result
     }
@@ -348,7 +354,7 @@ impl Shared {
             tokio::pin!(changed);
             // Register before looking, so a change between the look and the wait is not lost.
             changed.as_mut().enable();
-            if let Some(found) = f(&mut self.state.lock().expect("harness state")) {
+            if let Some(found) = f(&mut self.lock()) {
                 return Ok(found);
             }
             if tokio::time::timeout_at(deadline, changed).await.is_err() {
@@ -358,11 +364,19 @@ impl Shared {
     }
 
     pub fn keep_task(&self, task: JoinHandle<()>) {
-        self.tasks.lock().expect("tasks").push(task.abort_handle());
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(task.abort_handle());
     }
 
     pub fn stop(&self) {
-        for task in self.tasks.lock().expect("tasks").drain(..) {
+        for task in self
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain(..)
+        {
             task.abort();
         }
     }
