@@ -3,8 +3,6 @@
 //! the feed, and the poller driven one cycle at a time (or by `serve`'s own loop).
 
 mod follow_support;
-// Shared harness: this test uses only part of what it re-exports.
-#[allow(unused_imports)]
 mod support;
 
 use std::sync::Arc;
