@@ -583,5 +583,18 @@ async fn serve_follows_the_feed_and_stops_cleanly() {
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert_eq!(world.announcements_in(channel).len(), 1, "announced once");
     assert!(world.site.seen().iter().any(|s| s.status == 304));
+
+    // The feed goes down: serve keeps going, and /announce status says so.
+    world.site.answer(Answer::Status(500));
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = world.announce(guild, "status", None).await;
+        if status.contains("failed") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(status.contains("500"), "{status}");
+    assert!(status.contains(&format!("<#{channel}>")), "{status}");
     world.stop().await;
 }
