@@ -10,4 +10,5 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod discord;
+pub mod follow;
 pub mod store;

@@ -1,14 +1,19 @@
 //! Start, serve and stop the bot: the one entry point `serve` and the end-to-end tests share.
 
+use super::announce::Announcer;
 use super::{commands, components, errors, BotError, Data};
 use crate::clock::SharedClock;
 use crate::config::{self, ConfigError, Secret};
+use crate::follow::{FollowSettings, Poller, PollerConfig};
 use crate::store::Store;
 use serenity::all::{
     ClientBuilder, Context as SerenityContext, FullEvent, GatewayIntents, GuildId, HttpBuilder,
     Interaction,
 };
 use std::future::Future;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 /// What the bot needs from the settings.
 #[derive(Debug, Clone)]
@@ -18,6 +23,8 @@ pub struct BotSettings {
     pub guild_id: Option<GuildId>,
     /// Send REST calls here instead of discord.com; the in-process rate limiter is then off.
     pub api_base: Option<String>,
+    /// The newsletter's feed to follow and announce from (FEED_URL); None: not followed.
+    pub feed: Option<FollowSettings>,
 }
 
 impl BotSettings {
@@ -27,12 +34,15 @@ impl BotSettings {
             token: config::token(config::var("DISCORD_TOKEN"))?,
             guild_id: config::guild_id(config::var("DISCORD_GUILD_ID"))?,
             api_base: config::api_base(config::var("DISCORD_API_BASE"))?,
+            feed: FollowSettings::from_env()?,
         })
     }
 }
 
 /// Serve until `shutdown` completes (or Discord closes the connection for good); then close
-/// every shard. Shards are as many as Discord recommends for the bot's servers.
+/// every shard. Shards are as many as Discord recommends for the bot's servers. With a feed
+/// set, a poller follows it from the first READY on, and is stopped (its cycle under way
+/// given a moment to finish) before this returns.
 pub async fn run(
     settings: BotSettings,
     store: Store,
@@ -47,6 +57,11 @@ pub async fn run(
             .ratelimiter_disabled(true);
     }
     let guild_id = settings.guild_id;
+    let feed = settings.feed.clone();
+    let (stop_poller, poller_stopped) = watch::channel(false);
+    let stop_poller = Arc::new(stop_poller);
+    let poller: Arc<Mutex<Option<JoinHandle<()>>>> = Arc::default();
+    let poller_slot = Arc::clone(&poller);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -74,6 +89,21 @@ pub async fn run(
                     scope = guild_id.map_or("global".to_owned(), |g| format!("server {g}")),
                     "ready; commands registered"
                 );
+                if let Some(feed) = feed {
+                    let announcer = Announcer::new(
+                        ctx.http.clone(),
+                        store.clone(),
+                        clock.clone(),
+                        ready.user.id,
+                    );
+                    let config = PollerConfig::new(feed.url, feed.interval);
+                    let poller = Poller::new(store.clone(), clock.clone(), config, Some(announcer))
+                        .map_err(|e| {
+                            BotError::Setup(format!("cannot set up the feed poller: {e}"))
+                        })?;
+                    let task = tokio::spawn(poller.run(poller_stopped));
+                    *poller_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+                }
                 Ok(Data { store, clock })
             })
         })
@@ -82,12 +112,22 @@ pub async fn run(
         .framework(framework)
         .await?;
     let shards = client.shard_manager.clone();
+    let stop = Arc::clone(&stop_poller);
     tokio::spawn(async move {
         shutdown.await;
         tracing::info!("shutting down: closing shards");
+        let _ = stop.send(true);
         shards.shutdown_all().await;
     });
-    client.start_autosharded().await?;
+    let result = client.start_autosharded().await;
+    let _ = stop_poller.send(true);
+    let task = poller.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(task) = task {
+        if let Err(error) = task.await {
+            tracing::error!(%error, "the feed poller ended abnormally");
+        }
+    }
+    result?;
     Ok(())
 }
 

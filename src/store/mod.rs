@@ -4,8 +4,12 @@
 //!   archive loaded into an empty store);
 //! - [`ingest`](Store::ingest_source): one transaction per source, upsert by content hash;
 //! - `issues`: lookups for the answers (`issue`, `issue_titles`, `mentioned_by`, ...);
-//! - `search`: full-text search that treats the reader's text as words, never as syntax.
+//! - `search`: full-text search that treats the reader's text as words, never as syntax;
+//! - `feed_state` and `announce`: following the feed, and which issues each server has been
+//!   told about.
 
+mod announce;
+mod feed_state;
 mod ingest;
 mod issues;
 mod search;
@@ -17,6 +21,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use thiserror::Error;
 
 use crate::archive;
+
+pub use announce::{AnnounceSettings, Claim, PendingAnnouncement, SentAnnouncement};
+pub use feed_state::{FeedIngest, FeedState, Validators};
 
 /// Errors of the store. Messages say what went wrong and, where it helps, what to do.
 #[derive(Debug, Error)]

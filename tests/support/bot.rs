@@ -32,6 +32,7 @@ pub fn settings(discord: &FakeDiscord, guild: Option<u64>) -> BotSettings {
         token: Secret::new(BOT_TOKEN),
         guild_id: guild.map(GuildId::new),
         api_base: Some(discord.rest_base()),
+        feed: None,
     }
 }
 
