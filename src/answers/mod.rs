@@ -104,12 +104,9 @@ async fn find_issue(store: &Store, asked: i64) -> Result<Issue, AnswerError> {
     };
     match found {
         Some(issue) => Ok(issue),
-        None => {
-            let stats = store.stats().await?;
-            Err(AnswerError::UnknownIssue {
-                asked,
-                range: stats.first.zip(stats.last),
-            })
-        }
+        None => Err(AnswerError::UnknownIssue {
+            asked,
+            range: store.issue_range().await?,
+        }),
     }
 }

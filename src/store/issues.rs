@@ -137,6 +137,16 @@ impl Store {
     }
 
     /// How much the archive holds.
+    /// The first and last issue numbers, or None for an empty archive: cheaper than
+    /// [`Store::stats`], which counts every table.
+    pub async fn issue_range(&self) -> Result<Option<(u32, u32)>> {
+        let (first, last): (Option<u32>, Option<u32>) =
+            sqlx::query_as("SELECT min(number), max(number) FROM issues")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(first.zip(last))
+    }
+
     pub async fn stats(&self) -> Result<ArchiveStats> {
         let (issues, sections, tales, links, first, last): (
             u32,
