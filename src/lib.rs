@@ -8,5 +8,6 @@ pub mod archive;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod daily;
 pub mod discord;
 pub mod store;
