@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod archive;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;

@@ -1,13 +1,22 @@
 //! The archive in SQLite: one [`Store`] type, one file per concern.
 //!
-//! API contract (implemented in the submodules):
-//! - `Store::open(url)`: create the file if missing, WAL + foreign keys, run migrations,
-//!   fill an empty store from the bundled archive.
-//! - `Store::ingest(&Issue) -> IngestOutcome` (one transaction, upsert).
-//! - lookups for the answers: `issue`, `issue_titles`, `mentioned_by`, `latest_number`,
-//!   `stats`, `tale_numbers`, `autocomplete`, `search`.
+//! - here: opening (file created if missing, WAL, foreign keys, migrations, the bundled
+//!   archive loaded into an empty store);
+//! - [`ingest`](Store::ingest_source): one transaction per source, upsert by content hash;
+//! - `issues`: lookups for the answers (`issue`, `issue_titles`, `mentioned_by`, ...);
+//! - `search`: full-text search that treats the reader's text as words, never as syntax.
 
+mod ingest;
+mod issues;
+mod search;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use thiserror::Error;
+
+use crate::archive;
 
 /// Errors of the store. Messages say what went wrong and, where it helps, what to do.
 #[derive(Debug, Error)]
@@ -24,6 +33,8 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("the bundled archive could not be read: {0}")]
     Bundled(String),
+    #[error("issue {number} cannot be stored: {reason}")]
+    InvalidIssue { number: u32, reason: String },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -90,4 +101,63 @@ pub const HIGHLIGHT_END: char = '\u{3}';
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: sqlx::SqlitePool,
+}
+
+/// The archive that ships with the program: a fresh store answers from it with no setup.
+pub const BUNDLED_ARCHIVE: &str = include_str!("../../data/import-ai-301-310.txt");
+/// The name the bundled archive is parsed under.
+pub const BUNDLED_ARCHIVE_NAME: &str = "import-ai-301-310.txt";
+
+/// How long a write waits for another writer (another process ingesting) before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Store {
+    /// Opens (creating if missing) the database at `url`, brings its schema up to date and,
+    /// if it holds no issue yet, fills it from the bundled archive.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::open_empty(url).await?;
+        if store.latest_number().await?.is_none() {
+            store.fill_from_bundled_archive().await?;
+        }
+        Ok(store)
+    }
+
+    /// Opens the database like [`Store::open`] but never fills it: for tests and benchmarks.
+    pub async fn open_empty(url: &str) -> Result<Store> {
+        let open_error = |source| StoreError::Open {
+            url: url.to_owned(),
+            source,
+        };
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(open_error)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // WAL makes NORMAL durable against application crashes, and much faster.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .connect_with(options)
+            .await
+            .map_err(open_error)?;
+        sqlx::migrate!().run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// The connection pool, for features that keep their own tables in this database.
+    pub fn pool(&self) -> &sqlx::SqlitePool {
+        &self.pool
+    }
+
+    /// Waits for open connections to finish and closes them.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn fill_from_bundled_archive(&self) -> Result<()> {
+        let issues = archive::parse(BUNDLED_ARCHIVE_NAME, BUNDLED_ARCHIVE.as_bytes())
+            .map_err(|e| StoreError::Bundled(e.to_string()))?;
+        self.ingest_source(&issues).await?;
+        Ok(())
+    }
 }

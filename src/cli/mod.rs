@@ -1,0 +1,6 @@
+//! The command line's subcommands, one module each; `main.rs` only parses and dispatches.
+//! These are the program's edge: they print, and they report errors with `anyhow`.
+
+pub mod export;
+pub mod ingest;
+pub mod sources;

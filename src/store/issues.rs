@@ -1,0 +1,290 @@
+//! Reading issues back: whole issues for the answers, and the small lookups around them.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::{ArchiveStats, IssueTitle, Result, Store};
+use crate::archive::{Issue, Link, Section, Tale};
+
+/// Words of the typed text that autocomplete looks at; more only narrow an already short list.
+const MAX_AUTOCOMPLETE_WORDS: usize = 8;
+
+impl Store {
+    /// The full issue: sections and their links in order, the tale, the mentions.
+    pub async fn issue(&self, number: u32) -> Result<Option<Issue>> {
+        Ok(self.issues(&[number]).await?.pop())
+    }
+
+    /// The issues with these numbers that the archive holds, ascending by number, each
+    /// once. Numbers it does not hold are left out.
+    pub async fn issues(&self, numbers: &[u32]) -> Result<Vec<Issue>> {
+        // The numbers travel as one JSON array parameter, read back by json_each.
+        let numbers = serde_json::Value::from(numbers.to_vec()).to_string();
+
+        let issue_rows: Vec<IssueRow> = sqlx::query_as(
+            "SELECT number, title, published, url FROM issues
+             WHERE number IN (SELECT value FROM json_each(?1)) ORDER BY number",
+        )
+        .bind(&numbers)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut issues = BTreeMap::new();
+        for row in issue_rows {
+            issues.insert(row.number, row.into_issue()?);
+        }
+
+        let sections: Vec<SectionRow> = sqlx::query_as(
+            "SELECT issue, position, title, teaser, summary, why_it_matters, body FROM sections
+             WHERE issue IN (SELECT value FROM json_each(?1)) ORDER BY issue, position",
+        )
+        .bind(&numbers)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in sections {
+            if let Some(issue) = issues.get_mut(&row.issue) {
+                issue.sections.push(row.into_section());
+            }
+        }
+
+        let links: Vec<LinkRow> = sqlx::query_as(
+            "SELECT issue, section, label, title, source, url FROM links
+             WHERE issue IN (SELECT value FROM json_each(?1)) ORDER BY issue, section, ordinal",
+        )
+        .bind(&numbers)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in links {
+            let section = issues.get_mut(&row.issue).and_then(|issue| {
+                issue
+                    .sections
+                    .iter_mut()
+                    .find(|s| s.position == row.section)
+            });
+            if let Some(section) = section {
+                section.links.push(row.into_link());
+            }
+        }
+
+        let tales: Vec<TaleRow> = sqlx::query_as(
+            "SELECT issue, title, setting, body, inspired_by FROM tales
+             WHERE issue IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(&numbers)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in tales {
+            if let Some(issue) = issues.get_mut(&row.issue) {
+                issue.tale = Some(row.into_tale());
+            }
+        }
+
+        let mentions: Vec<(u32, u32)> = sqlx::query_as(
+            "SELECT issue, mentioned FROM mentions
+             WHERE issue IN (SELECT value FROM json_each(?1)) ORDER BY issue, mentioned",
+        )
+        .bind(&numbers)
+        .fetch_all(&self.pool)
+        .await?;
+        for (number, mentioned) in mentions {
+            if let Some(issue) = issues.get_mut(&number) {
+                issue.mentions.push(mentioned);
+            }
+        }
+
+        Ok(issues.into_values().collect())
+    }
+
+    /// Every issue, ascending by number.
+    pub async fn all_issues(&self) -> Result<Vec<Issue>> {
+        let numbers: Vec<u32> = sqlx::query_scalar("SELECT number FROM issues ORDER BY number")
+            .fetch_all(&self.pool)
+            .await?;
+        self.issues(&numbers).await
+    }
+
+    /// Number and title of every issue, ascending by number.
+    pub async fn issue_titles(&self) -> Result<Vec<IssueTitle>> {
+        let rows: Vec<(u32, String)> =
+            sqlx::query_as("SELECT number, title FROM issues ORDER BY number")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(IssueTitle::from).collect())
+    }
+
+    /// The highest issue number, if the archive holds any issue.
+    pub async fn latest_number(&self) -> Result<Option<u32>> {
+        Ok(sqlx::query_scalar("SELECT max(number) FROM issues")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Issues that cite issue `number`, ascending.
+    pub async fn mentioned_by(&self, number: u32) -> Result<Vec<u32>> {
+        Ok(
+            sqlx::query_scalar("SELECT issue FROM mentions WHERE mentioned = ? ORDER BY issue")
+                .bind(number)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Issues that end with a tale, ascending.
+    pub async fn tale_numbers(&self) -> Result<Vec<u32>> {
+        Ok(sqlx::query_scalar("SELECT issue FROM tales ORDER BY issue")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// How much the archive holds.
+    pub async fn stats(&self) -> Result<ArchiveStats> {
+        let (issues, sections, tales, links, first, last): (
+            u32,
+            u32,
+            u32,
+            u32,
+            Option<u32>,
+            Option<u32>,
+        ) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM issues), (SELECT count(*) FROM sections),
+                    (SELECT count(*) FROM tales), (SELECT count(*) FROM links),
+                    (SELECT min(number) FROM issues), (SELECT max(number) FROM issues)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ArchiveStats {
+            issues,
+            sections,
+            tales,
+            links,
+            first,
+            last,
+        })
+    }
+
+    /// Issues for an autocomplete list, newest first, at most `limit`. Each typed word must
+    /// begin the issue's number or occur in its title (ignoring case), so "310", "alpha
+    /// chess" and an echoed choice like "310 — AlphaZero" all find issue 310. Nothing typed
+    /// lists the newest issues.
+    pub async fn autocomplete(&self, typed: &str, limit: u32) -> Result<Vec<IssueTitle>> {
+        let words: Vec<String> = typed
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .take(MAX_AUTOCOMPLETE_WORDS)
+            .map(str::to_lowercase)
+            .collect();
+        // Words are alphanumeric only, so LIKE's wildcards cannot appear in them.
+        let rows: Vec<(u32, String)> = sqlx::query_as(
+            "SELECT number, title FROM issues
+             WHERE NOT EXISTS (
+                 SELECT 1 FROM json_each(?1) AS word
+                 WHERE instr(title_folded, word.value) = 0
+                   AND CAST(number AS TEXT) NOT LIKE word.value || '%')
+             ORDER BY number DESC LIMIT ?2",
+        )
+        .bind(serde_json::Value::from(words).to_string())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(IssueTitle::from).collect())
+    }
+}
+
+impl From<(u32, String)> for IssueTitle {
+    fn from((number, title): (u32, String)) -> Self {
+        IssueTitle { number, title }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct IssueRow {
+    number: u32,
+    title: String,
+    published: Option<String>,
+    url: Option<String>,
+}
+
+impl IssueRow {
+    fn into_issue(self) -> Result<Issue> {
+        let published = self
+            .published
+            .map(|date| NaiveDate::parse_from_str(&date, "%Y-%m-%d"))
+            .transpose()
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(Issue {
+            number: self.number,
+            title: self.title,
+            published,
+            url: self.url,
+            sections: Vec::new(),
+            tale: None,
+            mentions: Vec::new(),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SectionRow {
+    issue: u32,
+    position: u32,
+    title: String,
+    teaser: Option<String>,
+    summary: String,
+    why_it_matters: Option<String>,
+    body: String,
+}
+
+impl SectionRow {
+    fn into_section(self) -> Section {
+        Section {
+            position: self.position,
+            title: self.title,
+            teaser: self.teaser,
+            summary: self.summary,
+            why_it_matters: self.why_it_matters,
+            body: self.body,
+            links: Vec::new(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    issue: u32,
+    section: u32,
+    label: String,
+    title: String,
+    source: Option<String>,
+    url: Option<String>,
+}
+
+impl LinkRow {
+    fn into_link(self) -> Link {
+        Link {
+            label: self.label,
+            title: self.title,
+            source: self.source,
+            url: self.url,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TaleRow {
+    issue: u32,
+    title: String,
+    setting: Option<String>,
+    body: String,
+    inspired_by: Option<String>,
+}
+
+impl TaleRow {
+    fn into_tale(self) -> Tale {
+        Tale {
+            title: self.title,
+            setting: self.setting,
+            body: self.body,
+            inspired_by: self.inspired_by,
+        }
+    }
+}
