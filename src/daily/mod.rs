@@ -10,9 +10,13 @@
 //!
 //! Nothing here reads a clock or touches Discord: callers pass `now`.
 
+mod plan;
+mod post;
 mod rotation;
 mod schedule;
 
+pub use plan::{plan, LastPost, Step};
+pub use post::{post_reply, BANNER};
 pub use rotation::{pick_tale, TaleHistory};
 pub use schedule::{
     due_at, next_due, parse_local_time, parse_time_zone, retry_delay, zone_suggestions, DailyRule,
