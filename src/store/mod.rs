@@ -6,9 +6,12 @@
 //! - `issues`: lookups for the answers (`issue`, `issue_titles`, `mentioned_by`, ...);
 //! - `search`: full-text search that treats the reader's text as words, never as syntax.
 
+mod daily;
 mod ingest;
 mod issues;
 mod search;
+
+pub use daily::{DailyPost, DailySchedule, PostState};
 
 use std::str::FromStr;
 use std::time::Duration;
