@@ -1,5 +1,6 @@
 //! Start, serve and stop the bot: the one entry point `serve` and the end-to-end tests share.
 
+use super::daily::{DailyWake, Scheduler};
 use super::{commands, components, errors, BotError, Data};
 use crate::clock::SharedClock;
 use crate::config::Secret;
@@ -9,6 +10,9 @@ use serenity::all::{
     Interaction,
 };
 use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
 
 /// What the bot needs from the settings.
 #[derive(Debug, Clone)]
@@ -36,6 +40,10 @@ pub async fn run(
             .ratelimiter_disabled(true);
     }
     let guild_id = settings.guild_id;
+    // The daily scheduler starts once the bot is ready and stops with it.
+    let (stop_daily, stop_daily_rx) = watch::channel(false);
+    let daily_task: Arc<Mutex<Option<tokio::task::JoinHandle<()>>>> = Arc::default();
+    let daily_slot = Arc::clone(&daily_task);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -63,7 +71,21 @@ pub async fn run(
                     scope = guild_id.map_or("global".to_owned(), |g| format!("server {g}")),
                     "ready; commands registered"
                 );
-                Ok(Data { store, clock })
+                let wake = DailyWake::default();
+                let scheduler = Scheduler::new(
+                    store.clone(),
+                    clock.clone(),
+                    Arc::clone(&ctx.http),
+                    ready.user.id,
+                )
+                .with_wake(wake.clone());
+                let task = tokio::spawn(scheduler.run(stop_daily_rx));
+                *daily_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+                Ok(Data {
+                    store,
+                    clock,
+                    daily: wake,
+                })
             })
         })
         .build();
@@ -71,12 +93,27 @@ pub async fn run(
         .framework(framework)
         .await?;
     let shards = client.shard_manager.clone();
+    let stop_daily_on_shutdown = stop_daily.clone();
     tokio::spawn(async move {
         shutdown.await;
-        tracing::info!("shutting down: closing shards");
+        tracing::info!("shutting down: stopping the daily scheduler, closing shards");
+        stop_daily_on_shutdown.send_replace(true);
         shards.shutdown_all().await;
     });
-    client.start_autosharded().await?;
+    let served = client.start_autosharded().await;
+    stop_daily.send_replace(true);
+    let task = daily_task.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(mut task) = task {
+        // A post being sent finishes and is recorded; a stuck request does not hold us.
+        if tokio::time::timeout(Duration::from_secs(10), &mut task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the daily scheduler did not stop within 10 s; aborting it");
+            task.abort();
+        }
+    }
+    served?;
     Ok(())
 }
 
