@@ -1,6 +1,7 @@
 //! The slash commands, one file each, and the one way they all reply.
 
 mod about;
+mod daily;
 mod issue;
 mod latest;
 mod links;
@@ -25,6 +26,7 @@ pub fn all() -> Vec<poise::Command<Data, BotError>> {
         search::search(),
         latest::latest(),
         about::about(),
+        daily::daily(),
     ]
 }
 
