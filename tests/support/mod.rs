@@ -1,0 +1,5 @@
+//! Test support shared by the integration tests (`mod support;`).
+// Each test crate uses a different part of this module.
+#![allow(dead_code)]
+
+pub mod discord_api;
