@@ -1,0 +1,137 @@
+//! Shared by the daily tale tests: a local Discord, a SQLite file that outlives "processes",
+//! a hand-moved clock, and an archive of ten tales.
+#![allow(dead_code)]
+
+use crate::support::discord_api::{FakeDiscord, RecordedRequest, BOT_USER_ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use importai_bot::archive::{Issue, Tale};
+use importai_bot::clock::{ManualClock, SharedClock};
+use importai_bot::discord::daily::{Faults, Scheduler, SchedulerOptions};
+use importai_bot::store::Store;
+use serde_json::Value;
+use serenity::all::UserId;
+use std::sync::Arc;
+use std::time::Duration;
+use tempfile::TempDir;
+
+/// The archive's tales are those of these issues.
+pub const TALES: std::ops::RangeInclusive<u32> = 301..=310;
+
+pub struct Harness {
+    pub discord: FakeDiscord,
+    pub clock: ManualClock,
+    pub url: String,
+    _dir: TempDir,
+}
+
+impl Harness {
+    /// A local Discord and an archive of ten tales in a fresh SQLite file; the clock at `start`.
+    pub async fn new(start: DateTime<Utc>) -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        let store = Store::open_empty(&url).await.expect("open store");
+        for number in TALES {
+            store.ingest(&issue(number)).await.expect("ingest");
+        }
+        store.close().await;
+        Self {
+            discord: FakeDiscord::start().await,
+            clock: ManualClock::new(start),
+            url,
+            _dir: dir,
+        }
+    }
+
+    /// The database as a new process opens it.
+    pub async fn open_store(&self) -> Store {
+        Store::open_empty(&self.url).await.expect("reopen store")
+    }
+
+    pub fn shared_clock(&self) -> SharedClock {
+        Arc::new(self.clock.clone())
+    }
+
+    /// A scheduler as a new process starts it, optionally stopping dead at checkpoints.
+    pub fn scheduler(&self, store: &Store, faults: Option<Faults>) -> Scheduler {
+        let http = Arc::new(self.discord.http_builder().build());
+        Scheduler::new(
+            store.clone(),
+            self.shared_clock(),
+            http,
+            UserId::new(BOT_USER_ID),
+        )
+        .configured(
+            SchedulerOptions {
+                max_tick: Duration::from_millis(20),
+                ..SchedulerOptions::default()
+            },
+            faults,
+        )
+    }
+
+    /// The messages in a channel, oldest first.
+    pub fn posts_in(&self, channel: u64) -> Vec<Value> {
+        self.discord.messages_in(channel)
+    }
+
+    /// The issue numbers of the tales posted in a channel, oldest first.
+    pub fn tales_in(&self, channel: u64) -> Vec<u32> {
+        self.posts_in(channel).iter().map(tale_of).collect()
+    }
+
+    /// Requests the bot made to a channel's message endpoints, by method.
+    pub fn channel_requests(&self, channel: u64, method: &str) -> Vec<RecordedRequest> {
+        let path = format!("/channels/{channel}/messages");
+        self.discord
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path.starts_with(&path))
+            .collect()
+    }
+}
+
+/// The issue number in a posted tale's footer ("Tech Tales · Import AI 305").
+pub fn tale_of(message: &Value) -> u32 {
+    let footer = message["embeds"][0]["footer"]["text"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a tale embed with a footer: {message}"));
+    footer
+        .split("Import AI ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("an issue number in {footer:?}"))
+}
+
+pub fn issue(number: u32) -> Issue {
+    Issue {
+        number,
+        title: format!("Issue {number}: robots, benchmarks and chips"),
+        published: NaiveDate::from_ymd_opt(2022, 11, 1 + number % 28),
+        url: Some(format!("https://importai.substack.com/p/import-ai-{number}")),
+        sections: vec![],
+        tale: Some(Tale {
+            title: format!("The lighthouse keeper’s model, part {number}"),
+            setting: Some(format!("Earth, {}", 2020 + number % 50)),
+            body: format!(
+                "It woke at dawn and counted the ships… {number} of them, each a question.\n\n“Why do you count?” asked the keeper."
+            ),
+            inspired_by: Some("lighthouses; counting; small models".to_owned()),
+        }),
+        mentions: vec![],
+    }
+}
+
+/// Polls `check` until it holds or `timeout` passes; for state another task changes.
+pub async fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if check() {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
