@@ -1,8 +1,8 @@
 //! The daily tale scheduler: one task that posts each server's tale at its local time.
 //!
 //! The database is the one truth for what is due. The task asks it, does what is due, then
-//! sleeps until the next due instant, a schedule change ([`DailyWake`]) or a short maximum
-//! tick, whichever comes first (the tick also lets a test's [`ManualClock`] move time).
+//! sleeps until the next due instant, a schedule change ([`DailyWake`]), a move of a
+//! test's [`ManualClock`], or a maximum tick (against wall-clock jumps), whichever is first.
 //!
 //! Exactly once per server and local day, whenever the process stops:
 //! 1. the post for (server, local date) is *claimed* in the database (primary key), with the
@@ -188,6 +188,8 @@ impl Scheduler {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!("daily scheduler started");
         let inner = &self.inner;
+        // A clock moved by hand (tests) wakes the task; the real one is slept on.
+        let mut moves = inner.clock.moves();
         loop {
             if *stop.borrow() {
                 break;
@@ -204,10 +206,20 @@ impl Scheduler {
                 .map(|at| (at - now).to_std().unwrap_or_default())
                 .unwrap_or(inner.options.max_tick)
                 .clamp(Duration::from_millis(5), inner.options.max_tick);
-            tokio::select! {
-                changed = stop.changed() => if changed.is_err() { break },
-                () = inner.wake.0.notified() => {}
-                () = tokio::time::sleep(wait) => {}
+            let moved = async {
+                match moves.as_mut() {
+                    Some(moves) => moves.changed().await.is_ok(),
+                    None => std::future::pending().await,
+                }
+            };
+            let clock_gone = tokio::select! {
+                changed = stop.changed() => if changed.is_err() { break } else { false },
+                () = inner.wake.0.notified() => false,
+                still = moved => !still,
+                () = tokio::time::sleep(wait) => false,
+            };
+            if clock_gone {
+                moves = None;
             }
         }
         tracing::info!("daily scheduler stopped");
