@@ -7,7 +7,7 @@ mod support;
 
 use chrono::{DateTime, Duration as Span, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::{Europe, Tz};
-use daily_support::{eventually, tale_of, Harness, TALES};
+use daily_support::{eventually, tale_of, FlakyDiscord, Harness, TALES};
 use importai_bot::clock::Clock;
 use importai_bot::daily;
 use importai_bot::discord::daily::{spawn, Checkpoint, Faults, Stopped};
@@ -553,4 +553,78 @@ async fn a_schedule_change_wakes_the_task_at_once() {
         .await
         .unwrap()
         .unwrap();
+}
+
+#[tokio::test]
+async fn server_errors_back_off_and_retry_within_the_same_day() {
+    let h = Harness::new(june(1, 6, 0)).await;
+    let flaky = FlakyDiscord::start(h.discord.rest_base(), 3).await;
+    let store = h.open_store().await;
+    set_nine_berlin(&h, &store).await;
+    let scheduler = h.scheduler_through(&store, &flaky.base, None);
+    let mut at = june(1, 7, 0);
+    h.clock.set(at);
+    for (failed, back_off) in [(1, 30), (2, 60), (3, 120)] {
+        let retry_at = at + Span::seconds(back_off);
+        assert_eq!(scheduler.tick().await.unwrap(), Some(retry_at));
+        assert_eq!(flaky.refused(), failed);
+        // Before the back-off ends, nothing is asked.
+        h.clock.set(retry_at - Span::seconds(1));
+        let requests = h.discord.requests().len();
+        scheduler.tick().await.unwrap();
+        assert_eq!(
+            h.discord.requests().len(),
+            requests,
+            "no request before the back-off ends"
+        );
+        at = retry_at;
+        h.clock.set(at);
+    }
+    scheduler.tick().await.unwrap();
+    assert_eq!(h.posts_in(GENERAL_CHANNEL_ID).len(), 1);
+    let row = store
+        .daily_post(GUILD_ID, date(2026, 6, 1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.state, row.attempts), (PostState::Posted, 4));
+    // Each retry first looked for a message the failed attempt might have left.
+    assert_eq!(h.channel_requests(GENERAL_CHANNEL_ID, "GET").len(), 3);
+    assert_eq!(h.channel_requests(GENERAL_CHANNEL_ID, "POST").len(), 1);
+}
+
+#[tokio::test]
+async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late() {
+    let h = Harness::new(june(1, 6, 0)).await;
+    let flaky = FlakyDiscord::start(h.discord.rest_base(), usize::MAX).await;
+    let store = h.open_store().await;
+    set_nine_berlin(&h, &store).await;
+    let scheduler = h.scheduler_through(&store, &flaky.base, None);
+    // Every five minutes from 09:00 to 23:55 in Berlin.
+    let mut at = june(1, 7, 0);
+    while at < june(1, 22, 0) {
+        h.clock.set(at);
+        scheduler.tick().await.unwrap();
+        at += Span::minutes(5);
+    }
+    let refused = flaky.refused();
+    assert!((10..=40).contains(&refused), "{refused} attempts in a day");
+    assert!(h.posts_in(GENERAL_CHANNEL_ID).is_empty());
+
+    // Discord recovers overnight: June 1st's tale is not posted on the 2nd; the 2nd's is.
+    flaky.failures.store(0, std::sync::atomic::Ordering::SeqCst);
+    h.clock.set(june(2, 6, 0));
+    scheduler.tick().await.unwrap();
+    assert!(h.posts_in(GENERAL_CHANNEL_ID).is_empty());
+    let missed = store
+        .daily_post(GUILD_ID, date(2026, 6, 1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(missed.state, PostState::Missed);
+    h.clock.set(june(2, 7, 0));
+    scheduler.tick().await.unwrap();
+    let posts = h.posts_in(GENERAL_CHANNEL_ID);
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
 }

@@ -53,7 +53,22 @@ impl Harness {
 
     /// A scheduler as a new process starts it, optionally stopping dead at checkpoints.
     pub fn scheduler(&self, store: &Store, faults: Option<Faults>) -> Scheduler {
-        let http = Arc::new(self.discord.http_builder().build());
+        self.scheduler_through(store, &self.discord.rest_base(), faults)
+    }
+
+    /// A scheduler whose requests go to `base` (a proxy in front of the local Discord).
+    pub fn scheduler_through(
+        &self,
+        store: &Store,
+        base: &str,
+        faults: Option<Faults>,
+    ) -> Scheduler {
+        let http = Arc::new(
+            serenity::all::HttpBuilder::new(crate::support::discord_api::BOT_TOKEN)
+                .proxy(base)
+                .ratelimiter_disabled(true)
+                .build(),
+        );
         Scheduler::new(
             store.clone(),
             self.shared_clock(),
@@ -133,5 +148,86 @@ pub async fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> b
             return false;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// A proxy in front of the local Discord that answers `500` to the next `failures` message
+/// sends (counting each in `refused`) and passes everything else through.
+pub struct FlakyDiscord {
+    pub base: String,
+    pub failures: Arc<std::sync::atomic::AtomicUsize>,
+    pub refused: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FlakyDiscord {
+    pub async fn start(upstream: String, failures: usize) -> Self {
+        use axum::body::{to_bytes, Body};
+        use axum::http::{Request, Response, StatusCode};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the proxy");
+        let base = format!("http://{}", listener.local_addr().expect("proxy address"));
+        let failing = Arc::new(AtomicUsize::new(failures));
+        let refused = Arc::new(AtomicUsize::new(0));
+        let client = reqwest::Client::new();
+        let (failing_in, refused_in) = (Arc::clone(&failing), Arc::clone(&refused));
+        let app = axum::Router::new().fallback(move |request: Request<Body>| {
+            let (client, upstream) = (client.clone(), upstream.clone());
+            let (failing, refused) = (Arc::clone(&failing_in), Arc::clone(&refused_in));
+            async move {
+                let path = request
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default();
+                let is_send = request.method() == "POST" && path.contains("/messages");
+                let fail = is_send
+                    && failing
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                        .is_ok();
+                if fail {
+                    refused.fetch_add(1, Ordering::SeqCst);
+                    return Response::builder()
+                        .status(StatusCode::INTERNAL_SERVER_ERROR)
+                        .header("content-type", "application/json")
+                        .body(Body::from(
+                            r#"{"message": "Internal Server Error", "code": 0}"#,
+                        ))
+                        .expect("response");
+                }
+                let (parts, body) = request.into_parts();
+                let body = to_bytes(body, 16 << 20).await.unwrap_or_default();
+                let mut forward = client.request(parts.method, format!("{upstream}{path}"));
+                for (name, value) in &parts.headers {
+                    if name != "host" && name != "content-length" {
+                        forward = forward.header(name, value);
+                    }
+                }
+                let answer = forward
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("the local Discord answers");
+                let status = answer.status();
+                let content_type = answer.headers().get("content-type").cloned();
+                let bytes = answer.bytes().await.unwrap_or_default();
+                let mut response = Response::builder().status(status);
+                if let Some(content_type) = content_type {
+                    response = response.header("content-type", content_type);
+                }
+                response.body(Body::from(bytes)).expect("response")
+            }
+        });
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self {
+            base,
+            failures: failing,
+            refused,
+        }
+    }
+
+    pub fn refused(&self) -> usize {
+        self.refused.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
