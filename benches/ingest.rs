@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use importai_bot::archive::{self, Issue};
-use importai_bot::store::{Store, BUNDLED_ARCHIVE_NAME};
+use importai_bot::archive::{self, Issue, BUNDLED_ARCHIVE_NAME};
+use importai_bot::store::Store;
 
 const ARCHIVE_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/import-ai-301-310.txt");
 
@@ -29,7 +29,9 @@ async fn fresh_store() -> (Store, tempfile::TempDir) {
 fn bundled_archive(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let mut group = c.benchmark_group("bundled archive");
-    group.sample_size(30).measurement_time(Duration::from_secs(5));
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(5));
 
     group.bench_function("read bytes", |b| b.iter(read));
     group.bench_function("read + parse", |b| b.iter(read_and_parse));
@@ -42,7 +44,10 @@ fn bundled_archive(c: &mut Criterion) {
                 for _ in 0..iterations {
                     let (store, _dir) = fresh_store().await;
                     let start = Instant::now();
-                    store.ingest_source(&read_and_parse()).await.expect("ingest");
+                    store
+                        .ingest_source(&read_and_parse())
+                        .await
+                        .expect("ingest");
                     spent += start.elapsed();
                     store.close().await;
                 }
@@ -57,7 +62,10 @@ fn bundled_archive(c: &mut Criterion) {
             .block_on(store.ingest_source(&read_and_parse()))
             .expect("first ingest");
         b.to_async(&runtime).iter(|| async {
-            store.ingest_source(&read_and_parse()).await.expect("ingest")
+            store
+                .ingest_source(&read_and_parse())
+                .await
+                .expect("ingest")
         });
     });
 

@@ -5,7 +5,7 @@ use std::io::{BufWriter, ErrorKind, Write};
 use anyhow::bail;
 use clap::Args;
 
-use crate::store::Store;
+use crate::store::{ArchiveStats, Store};
 
 /// Print issues as JSON Lines: one JSON object per issue, one issue per line.
 ///
@@ -42,9 +42,9 @@ pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<()> {
             .filter(|n| !found.iter().any(|issue| issue.number == *n))
             .collect();
         if !missing.is_empty() {
-            let held = store.stats().await?;
+            let stats = store.stats().await?;
             store.close().await;
-            bail!("{}", missing_message(&missing, held.first.zip(held.last)));
+            bail!("{}", missing_message(&missing, &stats));
         }
         numbers
             .iter()
@@ -71,21 +71,23 @@ fn dedup_keeping_order(numbers: &mut Vec<u32>) {
     numbers.retain(|n| seen.insert(*n));
 }
 
-fn missing_message(missing: &[u32], held: Option<(u32, u32)>) -> String {
+fn missing_message(missing: &[u32], stats: &ArchiveStats) -> String {
     let list = missing
         .iter()
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    let what = match missing {
-        [_] => format!("issue {list} is not in the archive"),
-        _ => format!("issues {list} are not in the archive"),
+    let (what, add) = match missing {
+        [_] => (format!("issue {list} is not in the archive"), "add it"),
+        _ => (format!("issues {list} are not in the archive"), "add them"),
     };
-    let holds = match held {
-        Some((first, last)) => format!("it holds issues {first}–{last}"),
-        None => "it holds no issue".to_owned(),
+    let holds = match (stats.first, stats.last) {
+        (Some(first), Some(last)) => {
+            format!("it holds {} issues, from {first} to {last}", stats.issues)
+        }
+        _ => "it holds no issue".to_owned(),
     };
-    format!("{what} ({holds}); add it with `importai-bot ingest <file or URL>`")
+    format!("{what} ({holds}); {add} with `importai-bot ingest <file or URL>`")
 }
 
 #[cfg(test)]
@@ -94,11 +96,21 @@ mod tests {
 
     #[test]
     fn missing_issues_are_named() {
+        let stats = ArchiveStats {
+            issues: 10,
+            first: Some(301),
+            last: Some(310),
+            ..ArchiveStats::default()
+        };
         assert_eq!(
-            missing_message(&[999], Some((301, 310))),
-            "issue 999 is not in the archive (it holds issues 301–310); \
+            missing_message(&[999], &stats),
+            "issue 999 is not in the archive (it holds 10 issues, from 301 to 310); \
              add it with `importai-bot ingest <file or URL>`"
         );
-        assert!(missing_message(&[1, 2], None).starts_with("issues 1, 2 are not"));
+        assert_eq!(
+            missing_message(&[1, 2], &ArchiveStats::default()),
+            "issues 1, 2 are not in the archive (it holds no issue); \
+             add them with `importai-bot ingest <file or URL>`"
+        );
     }
 }

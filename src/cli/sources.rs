@@ -49,7 +49,7 @@ pub enum SourceError {
         human_size(MAX_SOURCE_BYTES as u64)
     )]
     TooLargeDownload,
-    #[error("cannot fetch it: {0}")]
+    #[error("cannot fetch it: {}", with_causes(.0))]
     Fetch(#[from] reqwest::Error),
 }
 
@@ -172,6 +172,18 @@ async fn fetch(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, SourceErr
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
+}
+
+/// An error and its causes, "a: b: c": reqwest's own message alone rarely says what failed.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    message
 }
 
 /// "50.0 MiB", "12 KiB", "300 bytes".

@@ -106,11 +106,6 @@ pub struct Store {
     pool: sqlx::SqlitePool,
 }
 
-/// The archive that ships with the program: a fresh store answers from it with no setup.
-pub const BUNDLED_ARCHIVE: &str = include_str!("../../data/import-ai-301-310.txt");
-/// The name the bundled archive is parsed under.
-pub const BUNDLED_ARCHIVE_NAME: &str = "import-ai-301-310.txt";
-
 /// How long a write waits for another writer (another process ingesting) before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -158,8 +153,7 @@ impl Store {
     }
 
     async fn fill_from_bundled_archive(&self) -> Result<()> {
-        let issues = archive::parse(BUNDLED_ARCHIVE_NAME, BUNDLED_ARCHIVE.as_bytes())
-            .map_err(|e| StoreError::Bundled(e.to_string()))?;
+        let issues = archive::bundled_issues().map_err(|e| StoreError::Bundled(e.to_string()))?;
         self.ingest_source(&issues).await?;
         Ok(())
     }

@@ -1,0 +1,219 @@
+//! Markdown (as Substack exports it), read with pulldown-cmark. Front matter gives the
+//! title, URL and date; bold and italic runs, links and hard breaks are kept on the lines.
+
+use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+
+use super::paragraph::{Document, Meta, Paragraph, ParagraphBuilder};
+use super::text::normalize_spaces;
+
+/// Reads Markdown into paragraphs. Never fails: CommonMark accepts any text.
+pub fn read(markdown: &str) -> Document {
+    let markdown = normalize_spaces(markdown);
+    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_STRIKETHROUGH;
+    let mut builder = ParagraphBuilder::new();
+    let mut front_matter = String::new();
+    let mut in_front_matter = false;
+    let mut list_depth = 0usize;
+    let mut after_strong = false;
+
+    let events: Vec<_> = Parser::new_ext(&markdown, options)
+        .into_offset_iter()
+        .collect();
+    for (index, (event, range)) in events.iter().enumerate() {
+        let was_after_strong = std::mem::take(&mut after_strong);
+        let source = markdown.get(range.clone()).unwrap_or("");
+        let next_text = match events.get(index + 1) {
+            Some((Event::Text(next), _)) => next.as_ref(),
+            _ => "",
+        };
+        let escaped = markdown
+            .get(..range.start)
+            .is_some_and(|before| before.ends_with('\\'));
+        match event {
+            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
+                in_front_matter = true
+            }
+            Event::End(TagEnd::MetadataBlock(_)) => in_front_matter = false,
+            Event::Text(text) if in_front_matter => front_matter.push_str(&text),
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_))
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock)
+                if list_depth == 0 =>
+            {
+                builder.end_paragraph()
+            }
+            Event::Start(Tag::List(_)) => {
+                if list_depth == 0 {
+                    builder.end_paragraph();
+                }
+                list_depth += 1;
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_depth = list_depth.saturating_sub(1);
+                if list_depth == 0 {
+                    builder.end_paragraph();
+                }
+            }
+            Event::Start(Tag::Item) => {
+                if !builder.current().is_empty() {
+                    builder.break_line();
+                }
+                builder.push("• ");
+            }
+            Event::Start(Tag::Strong) => builder.start_bold(),
+            Event::End(TagEnd::Strong) => {
+                builder.end_bold();
+                after_strong = true;
+            }
+            Event::Start(Tag::Emphasis) => builder.start_italic(),
+            Event::End(TagEnd::Emphasis) => builder.end_italic(),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                // Substack drops the space between a bold label and a link that follows it
+                // ("**Request[API access]…"); put it back so the words stay apart.
+                let bold_label = was_after_strong || builder.in_bold();
+                let glued = builder.current().ends_with(char::is_alphanumeric)
+                    && next_text.starts_with(char::is_alphanumeric);
+                if bold_label && glued {
+                    builder.push(" ");
+                }
+                builder.start_link(&dest_url);
+            }
+            Event::End(TagEnd::Link) => builder.end_link(),
+            Event::Text(text) if escaped => builder.push(text),
+            Event::Text(text) => {
+                let text = strip_stray_delimiters(text, source, builder.current(), next_text);
+                builder.push(text);
+            }
+            Event::Code(text) => builder.push(&text),
+            Event::SoftBreak => builder.push(" "),
+            Event::HardBreak => builder.break_line(),
+            Event::InlineHtml(html) if html.trim_start().starts_with("<br") => builder.break_line(),
+            Event::Rule => builder.push_paragraph(Paragraph::plain("***")),
+            _ => {}
+        }
+    }
+
+    Document {
+        meta: parse_front_matter(&front_matter),
+        paragraphs: builder.finish(),
+    }
+}
+
+/// Substack exports put emphasis markers where CommonMark cannot match them
+/// (`**Heading:  \n**_…teaser…  \n_ Body`), so they come through as literal `*` and `_`.
+/// Such unescaped markers at the edge of a text run, next to a space, punctuation or a
+/// line edge, are dropped; escaped ones (`\*`) and ones inside words (`2*3`) stay.
+/// `before` is the line so far, `next` the text that follows this run.
+fn strip_stray_delimiters<'a>(text: &'a str, source: &str, before: &str, next: &str) -> &'a str {
+    const MARKS: [char; 2] = ['*', '_'];
+    let mut text = text;
+    if source.starts_with(MARKS) && text.starts_with(MARKS) {
+        let rest = text.trim_start_matches(MARKS);
+        let follows = if rest.is_empty() { next } else { rest };
+        let inside_word =
+            before.ends_with(char::is_alphanumeric) && follows.starts_with(char::is_alphanumeric);
+        if !inside_word {
+            text = rest;
+        }
+    }
+    let escaped = source.trim_end_matches(MARKS).ends_with('\\');
+    if source.ends_with(MARKS) && text.ends_with(MARKS) && !escaped {
+        let rest = text.trim_end_matches(MARKS);
+        if !rest.is_empty() && !rest.ends_with(char::is_alphanumeric) {
+            text = rest;
+        }
+    }
+    text
+}
+
+/// The `title`, `url` and `date` keys of YAML-style front matter (`key: "value"` lines).
+fn parse_front_matter(yaml: &str) -> Meta {
+    let mut meta = Meta::default();
+    for line in yaml.lines() {
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = unquote(value.trim());
+        if value.is_empty() {
+            continue;
+        }
+        match key.trim() {
+            "title" => meta.title = Some(value),
+            "url" | "canonical_url" => meta.url = Some(value),
+            "date" | "published" | "post_date" => meta.published = super::dates::parse(&value),
+            _ => {}
+        }
+    }
+    meta
+}
+
+fn unquote(value: &str) -> String {
+    let quoted = |q: char| value.len() >= 2 && value.starts_with(q) && value.ends_with(q);
+    if quoted('"') {
+        value[1..value.len() - 1].replace("\\\"", "\"")
+    } else if quoted('\'') {
+        value[1..value.len() - 1].replace("''", "'")
+    } else {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_gives_title_url_and_date() {
+        let document = read(
+            "---\ntitle: \"Import AI 1: Hello\"\nurl: \"https://x.test/p/1\"\ndate: \"2023-03-20\"\n---\n\nBody.\n",
+        );
+        assert_eq!(document.meta.title.as_deref(), Some("Import AI 1: Hello"));
+        assert_eq!(document.meta.url.as_deref(), Some("https://x.test/p/1"));
+        assert_eq!(
+            document.meta.published,
+            chrono::NaiveDate::from_ymd_opt(2023, 3, 20)
+        );
+        assert_eq!(document.paragraphs.len(), 1);
+    }
+
+    #[test]
+    fn escaped_stars_and_rules_become_separator_paragraphs() {
+        let document = read("One.\n\n\\*\\*\\*\n\nTwo.\n\n***\n\nThree.");
+        let texts: Vec<String> = document.paragraphs.iter().map(Paragraph::text).collect();
+        assert_eq!(texts, ["One.", "***", "Two.", "***", "Three."]);
+    }
+
+    #[test]
+    fn hard_breaks_split_lines_and_links_keep_urls() {
+        let document = read("**Heading:  \n**_…teaser…_ Body [a (b)](https://u).");
+        let lines = &document.paragraphs[0].lines;
+        assert_eq!(lines[0].text, "Heading:");
+        assert_eq!(lines[1].text, "…teaser… Body a (b).");
+        let link = &lines[1].links[0];
+        assert_eq!(&lines[1].text[link.span.clone()], "a (b)");
+        assert_eq!(link.url, "https://u");
+        assert_eq!(lines[1].leading_italic_end(), Some("…teaser…".len()));
+    }
+
+    #[test]
+    fn stray_substack_emphasis_markers_are_dropped() {
+        let document = read(
+            "**Heading:  \n**_…teaser…  \n_ Body and 2*3 and snake_case. **  \n  \nWhy:** More",
+        );
+        let texts: Vec<String> = document.paragraphs.iter().map(Paragraph::text).collect();
+        assert_eq!(
+            texts,
+            [
+                "Heading:\n…teaser…\nBody and 2*3 and snake_case.",
+                "Why: More"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_link_glued_to_a_bold_label_gets_a_space() {
+        let document = read("**Request**[API access here](https://u).");
+        assert_eq!(document.paragraphs[0].text(), "Request API access here.");
+        let document = read("**Request[API access here](https://u)**[.](https://u)");
+        assert_eq!(document.paragraphs[0].text(), "Request API access here.");
+    }
+}

@@ -1,0 +1,197 @@
+//! Recognisers for the textual cues that structure an issue: headers, separators,
+//! footers, the tale heading, settings and the labels of special paragraphs. Each takes
+//! a trimmed line of text and works on chars or on `str` positions, never raw offsets.
+
+/// `Import AI 310: <title>` (also `Import AI #310 – <title>`): the number and the title.
+pub fn issue_header(line: &str) -> Option<(u32, String)> {
+    let rest = strip_prefix_ignore_case(line.trim(), "import ai")?;
+    let rest = rest.trim_start().trim_start_matches('#');
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() || digits.len() > 6 {
+        return None;
+    }
+    let number = digits.parse().ok()?;
+    let rest = rest[digits.len()..].trim_start();
+    let title = rest
+        .strip_prefix(':')
+        .or_else(|| rest.strip_prefix('–'))
+        .or_else(|| rest.strip_prefix('—'))
+        .or_else(|| rest.strip_prefix('-'))?
+        .trim();
+    if title.is_empty() || title.chars().count() > 400 {
+        return None;
+    }
+    Some((number, title.to_string()))
+}
+
+/// A line of only `#` (five or more) or `***` (also `* * *` and the escaped `\*\*\*`).
+pub fn is_separator(line: &str) -> bool {
+    let marks: String = line
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\\')
+        .collect();
+    let count = marks.chars().count();
+    (count >= 5 && marks.chars().all(|c| c == '#'))
+        || (count >= 3 && marks.chars().all(|c| c == '*'))
+}
+
+/// Newsletter furniture that is never content: "Thanks for reading!", "Subscribe now"…
+pub fn is_footer(line: &str) -> bool {
+    let lower = line.trim().trim_end_matches(['!', '.']).to_lowercase();
+    matches!(
+        lower.as_str(),
+        "subscribe"
+            | "subscribe now"
+            | "leave a comment"
+            | "share"
+            | "share import ai"
+            | "upgrade to paid"
+            | "give a gift subscription"
+    ) || (lower.starts_with("thanks for reading") && lower.chars().count() <= 120)
+}
+
+/// The "Welcome to Import AI, …" blurb that opens many issues.
+pub fn is_welcome_blurb(line: &str) -> bool {
+    strip_prefix_ignore_case(line.trim(), "welcome to import ai").is_some()
+}
+
+/// `Tech Tales:` / `Tech tales` (any case, colon optional). Returns whatever follows on
+/// the same line (a title, when the heading runs on), possibly empty.
+pub fn tale_heading(line: &str) -> Option<&str> {
+    let rest = strip_prefix_ignore_case(line.trim(), "tech tale")?;
+    let rest = rest.strip_prefix(['s', 'S']).unwrap_or(rest);
+    let rest = rest.trim_start();
+    match rest.strip_prefix(':') {
+        Some(after) => Some(after.trim()),
+        None if rest.is_empty() => Some(""),
+        None => None,
+    }
+}
+
+/// A bracketed setting such as `[Earth, 2028].`, without brackets or trailing '.'. The
+/// closing bracket is sometimes missing in the archive; the line then runs to its end.
+pub fn setting(line: &str) -> Option<String> {
+    let rest = line.trim().strip_prefix('[')?;
+    let inner = match rest.rfind(']') {
+        Some(end) => &rest[..end],
+        None => rest,
+    };
+    let inner = inner.trim().trim_end_matches('.').trim();
+    (!inner.is_empty()).then(|| inner.to_string())
+}
+
+/// `Why this matters[ – subtitle]: text` → the text after the label. A subtitle is kept as
+/// the opening of the text ("Houston, we have a problem: Because…"), as it reads well and
+/// carries meaning; a bare label's colon (or '?') and a "#2" counter are dropped.
+pub fn why_it_matters(line: &str) -> Option<&str> {
+    let rest = strip_prefix_ignore_case(line.trim(), "why this matters")?;
+    let rest = rest.trim_start();
+    let rest = match rest.strip_prefix('#') {
+        Some(counted) => counted.trim_start_matches(|c: char| c.is_ascii_digit()),
+        None => rest,
+    };
+    let rest = rest.trim_start();
+    let text = if let Some(after) = rest.strip_prefix([':', '?']) {
+        after
+    } else if let Some(after) = rest.strip_prefix(['–', '—', '-']) {
+        after
+    } else if rest.is_empty() {
+        rest
+    } else {
+        return None; // "Why this matters so much is…": an ordinary sentence.
+    };
+    Some(text.trim())
+}
+
+/// `Things that inspired this story: …` → the text after the label.
+pub fn inspired_by(line: &str) -> Option<&str> {
+    let rest = strip_prefix_ignore_case(line.trim(), "things that inspired this story")?;
+    Some(rest.trim_start().trim_start_matches(':').trim())
+}
+
+/// Whether text ends a sentence: '.', '!', '?', '…', possibly inside closing quotes or
+/// brackets.
+pub fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '*', '_'])
+        .ends_with(['.', '!', '?', '…'])
+}
+
+/// `text` without `prefix`, compared ignoring ASCII case.
+pub fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_give_number_and_title() {
+        assert_eq!(
+            issue_header("Import AI 310: AlphaZero; demoscene AI."),
+            Some((310, "AlphaZero; demoscene AI.".to_string()))
+        );
+        assert_eq!(issue_header("Import AI #5 – Hi"), Some((5, "Hi".into())));
+        assert_eq!(issue_header("Import AI"), None);
+        assert_eq!(issue_header("Import AI 310"), None);
+        assert_eq!(issue_header("Import AIs are great: 3"), None);
+        assert_eq!(issue_header("Importé"), None);
+    }
+
+    #[test]
+    fn separators_of_hashes_and_stars() {
+        for line in ["#####", &"#".repeat(52), "***", " * * * ", "\\*\\*\\*"] {
+            assert!(is_separator(line), "{line}");
+        }
+        for line in ["##", "#1", "**bold**", "", "* item"] {
+            assert!(!is_separator(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn tale_headings_in_any_case() {
+        assert_eq!(tale_heading("Tech Tales:"), Some(""));
+        assert_eq!(tale_heading("Tech tales"), Some(""));
+        assert_eq!(tale_heading("TECH TALES: The Title"), Some("The Title"));
+        assert_eq!(tale_heading("Tech talent is scarce"), None);
+    }
+
+    #[test]
+    fn settings_with_and_without_closing_bracket() {
+        assert_eq!(setting("[Earth, 2028]."), Some("Earth, 2028".into()));
+        assert_eq!(setting("[Bay Area, 2029] "), Some("Bay Area, 2029".into()));
+        assert_eq!(
+            setting("[2050: Narrative. "),
+            Some("2050: Narrative".into())
+        );
+        assert_eq!(setting("Earth"), None);
+    }
+
+    #[test]
+    fn why_it_matters_labels() {
+        assert_eq!(why_it_matters("Why this matters: X."), Some("X."));
+        assert_eq!(why_it_matters("Why this matters : X."), Some("X."));
+        assert_eq!(why_it_matters("Why this matters? X."), Some("X."));
+        assert_eq!(
+            why_it_matters("Why this matters – sub title: X."),
+            Some("sub title: X.")
+        );
+        assert_eq!(
+            why_it_matters("Why this matters #2: Sub: X."),
+            Some("Sub: X.")
+        );
+        assert_eq!(why_it_matters("Why this matters so much"), None);
+    }
+
+    #[test]
+    fn sentence_ends() {
+        assert!(ends_sentence("It works."));
+        assert!(ends_sentence("“It works!”"));
+        assert!(ends_sentence("(Nature)."));
+        assert!(!ends_sentence("and then"));
+        assert!(!ends_sentence("(arXiv)"));
+    }
+}

@@ -1,0 +1,289 @@
+//! One research/news section: heading, teaser, body, why-it-matters and link items.
+
+use super::cues;
+use super::link_item::LinkItem;
+use super::Unit;
+use crate::archive::paragraph::Line;
+use crate::archive::summary::summarize;
+use crate::archive::Section;
+
+/// Longest line still taken for a teaser that has only its trailing '…'.
+const MAX_TRAILING_TEASER_CHARS: usize = 250;
+
+/// A section and whether its last line ends the way complete text ends (a sentence end or
+/// a whole link item): the segmenter's evidence for a source cut off mid-section.
+#[derive(Debug)]
+pub struct ParsedSection {
+    pub section: Section,
+    pub ends_cleanly: bool,
+}
+
+/// Reads the section in `units` (its first unit is the heading). `None` if it is empty.
+pub fn parse(units: &[Unit], position: u32) -> Option<ParsedSection> {
+    let (first, rest) = units.split_first()?;
+    let (heading, run_on) = split_heading(&first.line);
+    let mut rest: Vec<Unit> = rest.to_vec();
+    if let Some(line) = run_on {
+        rest.insert(
+            0,
+            Unit {
+                line,
+                para_start: false,
+            },
+        );
+    }
+
+    let mut teaser = None;
+    if let Some(next) = rest.first() {
+        if let Some((text, remainder)) = split_teaser(&next.line) {
+            teaser = Some(text);
+            match remainder {
+                Some(line) => rest[0].line = line,
+                None => {
+                    rest.remove(0);
+                }
+            }
+        }
+    }
+
+    let mut reader = BodyReader::default();
+    for unit in &rest {
+        reader.read(unit);
+    }
+    let ends_cleanly = reader.ends_cleanly();
+    let (body, why, links) = reader.finish();
+    let body = body.join("\n\n");
+    Some(ParsedSection {
+        section: Section {
+            position,
+            title: clean_heading(&heading),
+            teaser,
+            summary: summarize(&body),
+            why_it_matters: (!why.is_empty()).then(|| why.join("\n\n")),
+            body,
+            links,
+        },
+        ends_cleanly,
+    })
+}
+
+/// A heading can run on into the teaser on the same line ("Heading: …teaser…"): split at
+/// an ellipsis that follows the heading's closing punctuation.
+fn split_heading(line: &Line) -> (String, Option<Line>) {
+    let text = &line.text;
+    let run_on = text
+        .match_indices('…')
+        .map(|(at, _)| at)
+        .find(|&at| at > 0 && text[..at].trim_end().ends_with([':', '?', '!', '.']));
+    match run_on {
+        Some(at) => (text[..at].trim().to_string(), Some(line.tail(at))),
+        None => (text.trim().to_string(), None),
+    }
+}
+
+fn clean_heading(heading: &str) -> String {
+    heading.trim().trim_end_matches(':').trim_end().to_string()
+}
+
+/// The teaser in `line`, if the line is one: `…like this…` (the text between the
+/// ellipses; body text may follow on the same line) or a short line ending in '…'.
+fn split_teaser(line: &Line) -> Option<(String, Option<Line>)> {
+    let text = line.text.trim();
+    if text.starts_with('…') {
+        let end = line
+            .leading_italic_end()
+            .filter(|&end| line.text.get(..end).is_some_and(|run| run.trim() != "…"))
+            .unwrap_or_else(|| closing_ellipsis(&line.text));
+        let teaser = clean_teaser(line.text.get(..end).unwrap_or(&line.text));
+        let rest = line.tail(end);
+        let rest = (!rest.is_blank()).then_some(rest);
+        return (!teaser.is_empty()).then_some((teaser, rest));
+    }
+    let trailing_only = text.ends_with('…') && text.chars().count() <= MAX_TRAILING_TEASER_CHARS;
+    trailing_only.then(|| (clean_teaser(text), None))
+}
+
+/// Byte offset just past the ellipsis that closes a teaser opened at the line's start:
+/// the first later '…' at the end of the line or followed by a new sentence (a capital or
+/// an opening quote). "…Your trajectories… give them to me!…" closes at the last one.
+fn closing_ellipsis(text: &str) -> usize {
+    let opening = text.find('…').map_or(0, |at| at + '…'.len_utf8());
+    for (at, _) in text[opening..].match_indices('…') {
+        let end = opening + at + '…'.len_utf8();
+        let after = &text[end..];
+        let only_punctuation = after.trim().chars().all(|c| c.is_ascii_punctuation());
+        let new_sentence = after.starts_with(' ')
+            && after
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase() || matches!(c, '“' | '"' | '‘'));
+        if only_punctuation {
+            return text.len();
+        }
+        if new_sentence {
+            return end;
+        }
+    }
+    text.len()
+}
+
+/// The teaser without its ellipses (and a stray mark after the closing one: "…dataset…?").
+fn clean_teaser(text: &str) -> String {
+    let text = text.trim().trim_start_matches('…').trim_end();
+    let text = match text.strip_suffix('…') {
+        Some(inner) => inner,
+        None => {
+            let mut chars = text.chars();
+            let last = chars.next_back();
+            match (last, chars.as_str().strip_suffix('…')) {
+                (Some(c), Some(inner)) if c.is_ascii_punctuation() => inner,
+                _ => text,
+            }
+        }
+    };
+    text.trim().to_string()
+}
+
+/// What the lines after the heading and teaser are, read one at a time.
+#[derive(Default)]
+struct BodyReader {
+    body: Vec<String>,
+    why: Vec<String>,
+    links: Vec<crate::archive::Link>,
+    pending: Option<LinkItem>,
+    open: Open,
+    last_complete: bool,
+}
+
+/// Which block a line without a paragraph break continues.
+#[derive(Default, PartialEq)]
+enum Open {
+    #[default]
+    Nothing,
+    Body,
+    Why,
+}
+
+impl BodyReader {
+    fn read(&mut self, unit: &Unit) {
+        if let Some(item) = self.pending.as_mut() {
+            if item.wants_more() && item.continue_with(&unit.line) {
+                self.last_complete = item.is_complete();
+                return;
+            }
+            self.flush_link();
+        }
+        if let Some(item) = LinkItem::start(&unit.line) {
+            self.last_complete = item.is_complete();
+            self.pending = Some(item);
+            self.open = Open::Nothing;
+            return;
+        }
+        let text = unit.line.text.trim();
+        self.last_complete = cues::ends_sentence(text);
+        if let Some(why) = cues::why_it_matters(text) {
+            self.why.push(why.to_string());
+            self.open = Open::Why;
+            return;
+        }
+        let target = match self.open {
+            Open::Why if !unit.para_start => self.why.last_mut(),
+            Open::Body if !unit.para_start => self.body.last_mut(),
+            _ => None,
+        };
+        match target {
+            Some(block) => {
+                block.push('\n');
+                block.push_str(text);
+            }
+            None => {
+                self.body.push(text.to_string());
+                self.open = Open::Body;
+            }
+        }
+    }
+
+    fn flush_link(&mut self) {
+        if let Some(link) = self.pending.take().and_then(LinkItem::finish) {
+            self.links.push(link);
+        }
+    }
+
+    fn ends_cleanly(&self) -> bool {
+        self.last_complete
+    }
+
+    fn finish(mut self) -> (Vec<String>, Vec<String>, Vec<crate::archive::Link>) {
+        self.flush_link();
+        (self.body, self.why, self.links)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units(paragraphs: &[&str]) -> Vec<Unit> {
+        paragraphs
+            .iter()
+            .flat_map(|paragraph| {
+                paragraph.split('\n').enumerate().map(|(i, line)| Unit {
+                    line: Line::plain(line),
+                    para_start: i == 0,
+                })
+            })
+            .collect()
+    }
+
+    fn section(paragraphs: &[&str]) -> ParsedSection {
+        parse(&units(paragraphs), 1).unwrap()
+    }
+
+    #[test]
+    fn heading_teaser_body_why_and_links() {
+        let parsed = section(&[
+            "Heading here:\n…A teaser… with inner dots…",
+            "Body one.",
+            "Why this matters – big: It does.",
+            "Read more: A paper (arXiv).",
+        ]);
+        let s = parsed.section;
+        assert_eq!(s.title, "Heading here");
+        assert_eq!(s.teaser.as_deref(), Some("A teaser… with inner dots"));
+        assert_eq!(s.body, "Body one.");
+        assert_eq!(s.summary, "Body one.");
+        assert_eq!(s.why_it_matters.as_deref(), Some("big: It does."));
+        assert_eq!(s.links.len(), 1);
+        assert!(parsed.ends_cleanly);
+    }
+
+    #[test]
+    fn heading_running_on_into_teaser_and_body() {
+        let s = section(&["Heading: …teaser… Body starts here."]).section;
+        assert_eq!(s.title, "Heading");
+        assert_eq!(s.teaser.as_deref(), Some("teaser"));
+        assert_eq!(s.body, "Body starts here.");
+    }
+
+    #[test]
+    fn trailing_only_teaser_and_stray_mark() {
+        let s = section(&["Heading:\nA teaser with only a tail…\nBody."]).section;
+        assert_eq!(s.teaser.as_deref(), Some("A teaser with only a tail"));
+        assert_eq!(s.body, "Body.");
+        let s = section(&["Heading:\n…a new dataset…?\nBody."]).section;
+        assert_eq!(s.teaser.as_deref(), Some("a new dataset"));
+    }
+
+    #[test]
+    fn no_teaser() {
+        let s = section(&["Heading!", "Body text."]).section;
+        assert_eq!(s.title, "Heading!");
+        assert_eq!(s.teaser, None);
+        assert_eq!(s.body, "Body text.");
+    }
+
+    #[test]
+    fn a_section_stopping_mid_sentence_does_not_end_cleanly() {
+        assert!(!section(&["Heading:", "Body that stops in the"]).ends_cleanly);
+        assert!(!section(&["Heading:"]).ends_cleanly);
+    }
+}
