@@ -3,7 +3,7 @@
 use super::daily::{DailyWake, Scheduler};
 use super::{commands, components, errors, BotError, Data};
 use crate::clock::SharedClock;
-use crate::config::Secret;
+use crate::config::{self, ConfigError, Secret};
 use crate::store::Store;
 use serenity::all::{
     ClientBuilder, Context as SerenityContext, FullEvent, GatewayIntents, GuildId, HttpBuilder,
@@ -22,6 +22,17 @@ pub struct BotSettings {
     pub guild_id: Option<GuildId>,
     /// Send REST calls here instead of discord.com; the in-process rate limiter is then off.
     pub api_base: Option<String>,
+}
+
+impl BotSettings {
+    /// The settings from the environment (and `.env`, read by the caller), each checked.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            token: config::token(config::var("DISCORD_TOKEN"))?,
+            guild_id: config::guild_id(config::var("DISCORD_GUILD_ID"))?,
+            api_base: config::api_base(config::var("DISCORD_API_BASE"))?,
+        })
+    }
 }
 
 /// Serve until `shutdown` completes (or Discord closes the connection for good); then close

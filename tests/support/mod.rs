@@ -1,5 +1,6 @@
 //! Test support shared by the integration tests (`mod support;`).
 // Each test crate uses a different part of this module.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
+pub mod bot;
 pub mod discord_api;

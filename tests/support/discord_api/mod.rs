@@ -34,7 +34,7 @@ mod errors;
 mod fixtures;
 mod gateway;
 mod limits;
-mod objects;
+pub mod objects;
 mod recording;
 mod rest;
 mod schema;
