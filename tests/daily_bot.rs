@@ -2,7 +2,6 @@
 //! the local Discord API over REST and the gateway, with a hand-moved clock.
 
 mod daily_support;
-#[allow(unused_imports)]
 mod support;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -2,7 +2,6 @@
 //! SQLite file that survives "restarts" (a new Store and Scheduler on the same file).
 
 mod daily_support;
-#[allow(unused_imports)]
 mod support;
 
 use chrono::{DateTime, Duration as Span, NaiveDate, NaiveTime, TimeZone, Utc};

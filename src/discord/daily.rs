@@ -19,7 +19,7 @@
 //!
 //! [`ManualClock`]: crate::clock::ManualClock
 
-use crate::answers::Reply;
+use crate::answers::{Card, Reply};
 use crate::clock::SharedClock;
 use crate::daily::{self, Step};
 use crate::discord::render;
@@ -440,8 +440,7 @@ impl Scheduler {
         Ok(daily::post_reply(&issue).ok())
     }
 
-    /// The bot's message for this post among the channel's recent messages: by nonce, or
-    /// (Discord does not always echo nonces) by the tale's title and footer.
+    /// The bot's message for this post among the channel's recent messages.
     async fn find_sent(&self, post: &DailyPost, reply: &Reply) -> serenity::Result<Option<u64>> {
         let recent = ChannelId::new(post.channel)
             .messages(
@@ -449,21 +448,10 @@ impl Scheduler {
                 GetMessages::new().limit(self.inner.options.reconcile_window),
             )
             .await?;
-        let card = reply.cards.first();
-        let is_ours = |message: &Message| {
-            if message.author.id != self.inner.bot {
-                return false;
-            }
-            if let Some(Nonce::String(nonce)) = &message.nonce {
-                return *nonce == post.nonce;
-            }
-            let Some((embed, card)) = message.embeds.first().zip(card) else {
-                return false;
-            };
-            embed.title.as_deref() == Some(card.title.as_str())
-                && embed.footer.as_ref().map(|f| f.text.as_str()) == card.footer.as_deref()
-        };
-        Ok(recent.iter().find(|m| is_ours(m)).map(|m| m.id.get()))
+        let found = recent
+            .iter()
+            .find(|m| is_post_message(m, self.inner.bot, post, reply.cards.first()));
+        Ok(found.map(|m| m.id.get()))
     }
 
     /// Handles a failed request for a post: turn the schedule off, give up on today, or
@@ -502,6 +490,28 @@ impl Scheduler {
             }
         }
     }
+}
+
+/// Whether `message` is the one an attempt sent for `post`: the bot's, with the post's nonce;
+/// or, as Discord does not echo nonces when listing messages, the bot's message with the
+/// tale's title and footer created since the claim (the same tale may have been posted in an
+/// earlier round of the rotation; the message id tells when it was created).
+fn is_post_message(message: &Message, bot: UserId, post: &DailyPost, card: Option<&Card>) -> bool {
+    if message.author.id != bot {
+        return false;
+    }
+    if let Some(Nonce::String(nonce)) = &message.nonce {
+        return *nonce == post.nonce;
+    }
+    let created = DateTime::from_timestamp(message.id.created_at().unix_timestamp(), 0);
+    if created.is_none_or(|at| at < post.claimed_at - Span::minutes(10)) {
+        return false;
+    }
+    let Some((embed, card)) = message.embeds.first().zip(card) else {
+        return false;
+    };
+    embed.title.as_deref() == Some(card.title.as_str())
+        && embed.footer.as_ref().map(|f| f.text.as_str()) == card.footer.as_deref()
 }
 
 /// 404 on the channel: gone. 403: the bot may not see or post there. Other 4xx but 429:
@@ -570,6 +580,74 @@ mod tests {
     fn http_error(status: u16, code: isize, message: &str) -> Failure {
         let discord = format!("Discord said {status} {message} (code {code})");
         classify_status(status, discord, 42)
+    }
+
+    const BOT: u64 = 1_180_000_000_000_000_001;
+
+    /// A message as Discord lists it, created at `created` (its id says when).
+    fn listed(author: u64, created: DateTime<Utc>, nonce: Option<&str>, title: &str) -> Message {
+        let id = ((created.timestamp_millis() - 1_420_070_400_000) as u64) << 22;
+        let mut json = serde_json::json!({
+            "id": id.to_string(), "channel_id": "42",
+            "author": {"id": author.to_string(), "username": "bot", "discriminator": "0",
+                       "avatar": null, "bot": true},
+            "content": "", "timestamp": created.to_rfc3339(), "edited_timestamp": null,
+            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+            "attachments": [], "pinned": false, "type": 0,
+            "embeds": [{"type": "rich", "title": title,
+                        "footer": {"text": "Tech Tales · Import AI 305"}}],
+        });
+        if let Some(nonce) = nonce {
+            json["nonce"] = nonce.into();
+        }
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn post(claimed_at: DateTime<Utc>) -> DailyPost {
+        let date = claimed_at.date_naive();
+        DailyPost {
+            guild: 7,
+            date,
+            issue: 305,
+            channel: 42,
+            nonce: daily::nonce(7, date),
+            state: PostState::Claimed,
+            attempts: 1,
+            retry_at: None,
+            claimed_at,
+            message_id: None,
+            posted_at: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn an_earlier_attempt_is_recognised_by_nonce_or_by_tale_since_the_claim() {
+        use chrono::TimeZone;
+        let claimed = Utc.with_ymd_and_hms(2026, 6, 1, 7, 0, 0).unwrap();
+        let post = post(claimed);
+        let card = Card {
+            title: "The lighthouse".into(),
+            footer: Some("Tech Tales · Import AI 305".into()),
+            ..Card::default()
+        };
+        let bot = UserId::new(BOT);
+        let just_after = claimed + Span::seconds(2);
+        let mine = |m: &Message| is_post_message(m, bot, &post, Some(&card));
+        assert!(mine(&listed(BOT, just_after, Some(&post.nonce), "x")));
+        assert!(!mine(&listed(
+            BOT,
+            just_after,
+            Some("d20260531x"),
+            "The lighthouse"
+        )));
+        // Listed without a nonce: the tale, sent since the claim, by the bot.
+        assert!(mine(&listed(BOT, just_after, None, "The lighthouse")));
+        assert!(!mine(&listed(BOT, just_after, None, "Another tale")));
+        assert!(!mine(&listed(BOT + 1, just_after, None, "The lighthouse")));
+        // The same tale from an earlier round of the rotation is not this post.
+        let ten_days_ago = claimed - Span::days(10);
+        assert!(!mine(&listed(BOT, ten_days_ago, None, "The lighthouse")));
     }
 
     #[test]
