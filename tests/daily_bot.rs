@@ -5,7 +5,7 @@ mod daily_support;
 mod support;
 
 use chrono::{DateTime, TimeZone, Utc};
-use daily_support::{eventually, Harness};
+use daily_support::{await_recorded, eventually, Harness};
 use importai_bot::config::Secret;
 use importai_bot::discord::{self, BotSettings};
 use serde_json::Value;
@@ -240,6 +240,8 @@ async fn set_preview_post_status_problem_and_off_end_to_end() {
         support::discord_api::BOT_USER_ID.to_string()
     );
 
+    let store = h.open_store().await;
+    await_recorded(&store, GUILD_ID, june(1, 7, 0).date_naive()).await;
     let status = ask(&h, daily(&h, "status")).await;
     let text = card(&status);
     assert!(text.contains("2026-06-01: the tale of Import AI"), "{text}");
@@ -250,7 +252,6 @@ async fn set_preview_post_status_problem_and_off_end_to_end() {
     h.discord
         .set_channel_access(GENERAL_CHANNEL_ID, ChannelAccess::Deleted);
     h.clock.set(june(2, 7, 0));
-    let store = h.open_store().await;
     let mut stopped = false;
     for _ in 0..500 {
         let schedule = store.daily_schedule(GUILD_ID).await.unwrap().unwrap();

@@ -231,3 +231,20 @@ impl FlakyDiscord {
         self.refused.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
+
+/// Waits until the server's post for `date` is recorded as posted (the scheduler records
+/// it just after Discord answers the send).
+pub async fn await_recorded(store: &Store, guild: u64, date: NaiveDate) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let post = store.daily_post(guild, date).await.expect("read the post");
+        if post.is_some_and(|p| p.state == importai_bot::store::PostState::Posted) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the post for {date} was not recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
