@@ -347,6 +347,10 @@ impl Scheduler {
         let inner = &self.inner;
         let store = &inner.store;
         let guild = post.guild;
+        if !post.is_open() {
+            // Another process claimed this day first and has settled it.
+            return Ok(Ok(Handled::Continue));
+        }
         let reply = match self.reply_for(post).await {
             Ok(Some(reply)) => reply,
             Ok(None) => {
