@@ -5,7 +5,7 @@ mod daily_support;
 mod support;
 
 use chrono::{DateTime, TimeZone, Utc};
-use daily_support::{await_recorded, eventually, Harness};
+use daily_support::{await_recorded, eventually, FlakyDiscord, Harness};
 use importai_bot::config::Secret;
 use importai_bot::discord::{self, BotSettings};
 use serde_json::Value;
@@ -30,11 +30,16 @@ struct Bot {
 
 impl Bot {
     async fn start(h: &Harness) -> Self {
+        Self::start_via(h, h.discord.rest_base()).await
+    }
+
+    /// The bot with its REST calls sent to `api_base` (a proxy in front of the local Discord).
+    async fn start_via(h: &Harness, api_base: String) -> Self {
         let store = h.open_store().await;
         let settings = BotSettings {
             token: Secret::new(BOT_TOKEN),
             guild_id: Some(GuildId::new(GUILD_ID)),
-            api_base: Some(h.discord.rest_base()),
+            api_base: Some(api_base),
         };
         let registrations = || {
             h.discord
@@ -308,5 +313,37 @@ async fn the_bot_posts_after_a_restart_without_posting_twice() {
     assert_eq!(h.posts_in(GENERAL_CHANNEL_ID).len(), 1);
     h.clock.set(june(2, 7, 0));
     assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 2).await);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn status_tells_when_todays_post_failed_and_will_be_retried() {
+    let h = Harness::new(june(1, 6, 0)).await;
+    let flaky = FlakyDiscord::start(h.discord.rest_base(), 1).await;
+    let bot = Bot::start_via(&h, flaky.base.clone()).await;
+    ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
+    h.clock.set(june(1, 7, 0));
+    assert!(eventually(WAIT, || flaky.refused() == 1).await);
+    let store = h.open_store().await;
+    let mut deferred = false;
+    for _ in 0..500 {
+        let post = store
+            .daily_post(GUILD_ID, june(1, 7, 0).date_naive())
+            .await
+            .unwrap();
+        if post.is_some_and(|p| p.retry_at.is_some()) {
+            deferred = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(deferred, "the failed post waits for its retry");
+    let status = ask(&h, daily(&h, "status")).await;
+    let text = card(&status);
+    assert!(text.contains("Trying again"), "{text}");
+    assert!(text.contains("500"), "{text}");
+    // 30 s later the retry posts it.
+    h.clock.set(june(1, 7, 0) + chrono::Duration::seconds(30));
+    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
     bot.stop().await;
 }

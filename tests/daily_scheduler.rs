@@ -627,3 +627,31 @@ async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late(
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
 }
+
+#[tokio::test]
+async fn while_a_post_waits_to_be_retried_the_preview_shows_that_post() {
+    let h = Harness::new(june(1, 6, 0)).await;
+    let flaky = FlakyDiscord::start(h.discord.rest_base(), 1).await;
+    let store = h.open_store().await;
+    set_nine_berlin(&h, &store).await;
+    let scheduler = h.scheduler_through(&store, &flaky.base, None);
+    h.clock.set(june(1, 7, 0));
+    let retry_at = scheduler.tick().await.unwrap().unwrap();
+    assert_eq!(flaky.refused(), 1);
+    let claimed = store
+        .daily_post(GUILD_ID, date(2026, 6, 1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.next_daily_tale(GUILD_ID).await.unwrap(),
+        Some(claimed.issue)
+    );
+    let previewed = preview_embeds(&store, GUILD_ID).await;
+    h.clock.set(retry_at);
+    scheduler.tick().await.unwrap();
+    let posts = h.posts_in(GENERAL_CHANNEL_ID);
+    assert_eq!(posts.len(), 1);
+    assert!(same_embeds(&posts[0]["embeds"], &previewed));
+    assert_eq!(tale_of(&posts[0]), claimed.issue);
+}
