@@ -26,25 +26,35 @@ struct Cli {
 enum Command {
     Ingest(cli::ingest::IngestArgs),
     Export(cli::export::ExportArgs),
+    /// Ask what the bot would answer: `ask issue 310`, `ask search "chess" --json`.
+    Ask(importai_bot::console::ask::AskArgs),
+    /// Run the Discord bot (needs DISCORD_TOKEN) until SIGINT or SIGTERM.
+    Serve,
 }
 
 fn main() -> ExitCode {
     // Before parsing, so that DATABASE_URL may come from `.env`. A missing file is normal.
     let _ = dotenvy::dotenv();
     let args = Cli::parse();
+    // The bot logs each interaction; the other commands only what goes wrong.
+    let default_filter = match args.command {
+        Command::Serve => "info,serenity=warn,poise=warn",
+        _ => "warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     let result = tokio::runtime::Runtime::new()
         .map_err(anyhow::Error::from)
         .and_then(|runtime| runtime.block_on(run(args)));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
@@ -52,9 +62,13 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Cli) -> anyhow::Result<()> {
+async fn run(args: Cli) -> anyhow::Result<ExitCode> {
+    let database = &args.database_url;
     match args.command {
-        Command::Ingest(ingest) => cli::ingest::run(&args.database_url, ingest).await,
-        Command::Export(export) => cli::export::run(&args.database_url, export).await,
+        Command::Ingest(ingest) => cli::ingest::run(database, ingest).await?,
+        Command::Export(export) => cli::export::run(database, export).await?,
+        Command::Ask(ask) => return cli::ask::run(database, ask).await,
+        Command::Serve => cli::serve::run(database).await?,
     }
+    Ok(ExitCode::SUCCESS)
 }

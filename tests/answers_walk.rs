@@ -62,8 +62,8 @@ fn assert_no_internals(what: &str, reply: &Reply) {
         "sqlx",
         "sqlite",
         "database error",
-        "panicked",
-        "unwrap",
+        "panicked at",
+        "unwrap()",
         "error returned",
     ] {
         assert!(!text.contains(leak), "{what} leaks {leak:?}: {text}");

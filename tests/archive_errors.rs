@@ -162,7 +162,7 @@ fn a_complete_issue_without_a_tale_is_fine() {
 fn a_cut_off_markdown_export() {
     let markdown = std::fs::read_to_string("tests/fixtures/import-ai-320.substack.md").unwrap();
     let at = markdown.find("fit them onto consumer").unwrap();
-    let error = archive::parse("320.md", markdown[..at].as_bytes()).unwrap_err();
+    let error = archive::parse("320.md", &markdown.as_bytes()[..at]).unwrap_err();
     assert!(
         matches!(
             error,
@@ -236,4 +236,24 @@ fn every_error_message_says_what_to_do() {
         assert!(message.contains(':'), "no advice in {message}");
         assert!(message.len() > 30, "terse: {message}");
     }
+}
+
+#[test]
+fn deeply_nested_markdown_and_feeds_do_not_crash() {
+    let quotes = format!("Import AI 1: x\n\n{}text\n", "> ".repeat(50_000));
+    let _ = archive::parse("deep.md", quotes.as_bytes());
+    let lists: String = (0..1000)
+        .map(|depth| format!("{}- item\n", "  ".repeat(depth)))
+        .collect();
+    let _ = archive::parse("deep.md", format!("Import AI 1: x\n\n{lists}").as_bytes());
+    let elements = format!("{}{}", "<x>".repeat(50_000), "</x>".repeat(50_000));
+    let feed = format!(
+        "<rss><channel><item><title>Import AI 1: x</title>{elements}</item></channel></rss>"
+    );
+    let _ = archive::parse("feed.xml", feed.as_bytes());
+    let content = format!(
+        "<rss><channel><item><title>Import AI 1: x</title><description><![CDATA[{}]]></description></item></channel></rss>",
+        "<div>".repeat(50_000)
+    );
+    assert!(archive::parse("feed.xml", content.as_bytes()).is_err());
 }

@@ -15,7 +15,7 @@ fn issue(issues: &[Issue], number: u32) -> &Issue {
         .unwrap_or_else(|| panic!("issue {number} is missing"))
 }
 
-fn section<'a>(issues: &'a [Issue], number: u32, position: u32) -> &'a Section {
+fn section(issues: &[Issue], number: u32, position: u32) -> &Section {
     issue(issues, number)
         .section(position)
         .unwrap_or_else(|| panic!("issue {number} has no section {position}"))

@@ -81,14 +81,17 @@ pub fn split_pages(text: &str, max: usize) -> Vec<String> {
     assert!(max >= 2, "a page must hold at least one character");
     let mut pages = Vec::new();
     let mut rest = text.trim();
-    while discord_len(rest) > max {
+    loop {
+        // Only a page's worth is measured each time, so paging is linear in the text.
         let head = prefix_within(rest, max);
+        if head.len() == rest.len() {
+            pages.push(rest.to_owned());
+            return pages;
+        }
         let cut = best_cut(head);
         pages.push(head[..cut].trim_end().to_owned());
         rest = rest[cut..].trim_start();
     }
-    pages.push(rest.to_owned());
-    pages
 }
 
 /// Where to end a page within `head`: after the last paragraph break in its second half, else

@@ -38,7 +38,10 @@ pub fn render(issue: &Issue, page: u32) -> Result<Reply, AnswerError> {
     let page = page.clamp(1, total);
     let mut description = String::new();
     if let (1, Some(setting)) = (page, &tale.setting) {
-        description.push_str(&format!("*[{}]*\n\n", escape_markdown(setting)));
+        description.push_str(&format!(
+            "*{}*\n\n",
+            escape_markdown(&format!("[{setting}]"))
+        ));
     }
     description.push_str(&pages[page as usize - 1]);
     let mut fields = Vec::new();

@@ -34,7 +34,7 @@ pub fn read(markdown: &str) -> Document {
                 in_front_matter = true
             }
             Event::End(TagEnd::MetadataBlock(_)) => in_front_matter = false,
-            Event::Text(text) if in_front_matter => front_matter.push_str(&text),
+            Event::Text(text) if in_front_matter => front_matter.push_str(text),
             Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_))
             | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock)
                 if list_depth == 0 =>
@@ -75,7 +75,7 @@ pub fn read(markdown: &str) -> Document {
                 if bold_label && glued {
                     builder.push(" ");
                 }
-                builder.start_link(&dest_url);
+                builder.start_link(dest_url);
             }
             Event::End(TagEnd::Link) => builder.end_link(),
             Event::Text(text) if escaped => builder.push(text),
@@ -83,7 +83,7 @@ pub fn read(markdown: &str) -> Document {
                 let text = strip_stray_delimiters(text, source, builder.current(), next_text);
                 builder.push(text);
             }
-            Event::Code(text) => builder.push(&text),
+            Event::Code(text) => builder.push(text),
             Event::SoftBreak => builder.push(" "),
             Event::HardBreak => builder.break_line(),
             Event::InlineHtml(html) if html.trim_start().starts_with("<br") => builder.break_line(),

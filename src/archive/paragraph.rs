@@ -116,13 +116,6 @@ impl Line {
         line
     }
 
-    /// The first link whose span overlaps `range`.
-    pub fn link_within(&self, range: Range<usize>) -> Option<&InlineLink> {
-        self.links
-            .iter()
-            .find(|link| link.span.start < range.end && range.start < link.span.end)
-    }
-
     /// Byte offset where a leading italic run ends, if the line starts with one.
     pub fn leading_italic_end(&self) -> Option<usize> {
         let lead = self.text.len() - self.text.trim_start().len();
@@ -303,7 +296,7 @@ mod tests {
                 span: 13..26,
                 url: "https://x".into(),
             }],
-            bold: vec![2..12],
+            bold: std::iter::once(2..12).collect(),
             italic: vec![],
         }
     }

@@ -7,8 +7,8 @@ pub const MAX_SUMMARY_CHARS: usize = 300;
 /// boundary. When even the first sentence is longer, it is cut at a word boundary and
 /// ends with '…'. Line and paragraph breaks become spaces.
 pub fn summarize(body: &str) -> String {
-    let text = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= MAX_SUMMARY_CHARS {
+    let (text, complete) = opening_words(body, MAX_SUMMARY_CHARS + 2);
+    if complete && text.chars().count() <= MAX_SUMMARY_CHARS {
         return text;
     }
     match last_sentence_end_within(&text, MAX_SUMMARY_CHARS) {
@@ -17,9 +17,29 @@ pub fn summarize(body: &str) -> String {
     }
 }
 
+/// The body's words joined by single spaces, stopping once `limit` chars are reached
+/// (a summary never looks further); `true` when that is the whole body.
+fn opening_words(body: &str, limit: usize) -> (String, bool) {
+    let mut text = String::new();
+    let mut chars = 0;
+    for word in body.split_whitespace() {
+        if chars >= limit {
+            return (text, false);
+        }
+        if !text.is_empty() {
+            text.push(' ');
+            chars += 1;
+        }
+        text.push_str(word);
+        chars += word.chars().count();
+    }
+    (text, true)
+}
+
 /// Byte offset just past the last sentence that ends within `limit` chars.
 fn last_sentence_end_within(text: &str, limit: usize) -> Option<usize> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // A boundary is decided by at most two chars past the limit; bodies can be long.
+    let chars: Vec<(usize, char)> = text.char_indices().take(limit + 2).collect();
     let mut best = None;
     for (count, &(_, c)) in chars.iter().enumerate().take(limit) {
         if !matches!(c, '.' | '!' | '?' | '…') {

@@ -2,6 +2,8 @@
 //! separate lines (a heading, its teaser and a first body line often share a paragraph)
 //! unless a line is plainly a soft wrap of the one before.
 
+use std::borrow::Cow;
+
 use super::paragraph::{Document, Line, Paragraph};
 
 /// Reads plain text into paragraphs. Never fails: any text is some paragraphs.
@@ -38,13 +40,14 @@ fn flush(lines: &mut Vec<Line>, paragraphs: &mut Vec<Paragraph>) {
 
 /// Non-breaking and other fixed-width spaces (used for indentation in the archive) become
 /// plain spaces; tabs too; a byte-order mark disappears.
-pub(crate) fn normalize_spaces(text: &str) -> String {
+pub(crate) fn normalize_spaces(text: &str) -> Cow<'_, str> {
+    const ODD_SPACES: [char; 5] = ['\u{a0}', '\u{2007}', '\u{202f}', '\t', '\u{feff}'];
+    if !text.contains(ODD_SPACES) {
+        return Cow::Borrowed(text);
+    }
     text.chars()
         .filter(|&c| c != '\u{feff}')
-        .map(|c| match c {
-            '\u{a0}' | '\u{2007}' | '\u{202f}' | '\t' => ' ',
-            c => c,
-        })
+        .map(|c| if ODD_SPACES.contains(&c) { ' ' } else { c })
         .collect()
 }
 

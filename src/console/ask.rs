@@ -46,8 +46,8 @@ pub enum AskCommand {
     },
     /// Search sections and tales.
     Search {
-        /// Words to look for.
-        #[arg(num_args = 1.., allow_hyphen_values = true)]
+        /// Words to look for (put `--` before words that start with '-').
+        #[arg(num_args = 1..)]
         query: Vec<String>,
     },
     /// The newest issue.

@@ -17,29 +17,30 @@ pub fn render(reply: &Reply) -> String {
     for card in &reply.cards {
         render_card(card, &mut out);
     }
-    let mut next_steps: Vec<String> = Vec::new();
+    // (what, how): a menu option and a button may open the same thing; it is listed once.
+    let mut next_steps: Vec<(String, String)> = Vec::new();
+    let mut add = |label: &str, how: String| {
+        if !next_steps.iter().any(|(_, known)| *known == how) {
+            next_steps.push((plain(label), how));
+        }
+    };
     for control in &reply.controls {
         match control {
-            Control::Button { label, target } => {
-                next_steps.push(format!("{label}: {}", ask_command(*target)))
+            Control::Button { label, target } => add(label, ask_command(*target)),
+            Control::Menu { options, .. } => {
+                for option in options {
+                    add(&option.label, ask_command(option.target));
+                }
             }
-            Control::Menu { options, .. } => next_steps.extend(
-                options
-                    .iter()
-                    .map(|o| format!("{}: {}", o.label, ask_command(o.target))),
-            ),
         }
     }
-    next_steps.extend(
-        reply
-            .links
-            .iter()
-            .map(|l| format!("{}: {}", l.label, l.url)),
-    );
+    for link in &reply.links {
+        add(&link.label, link.url.clone());
+    }
     if !next_steps.is_empty() {
         out.push_str("More:\n");
-        for step in next_steps {
-            out.push_str(&format!("  {step}\n"));
+        for (what, how) in next_steps {
+            out.push_str(&format!("  {what}: {how}\n"));
         }
     }
     let trimmed = out.trim_end().len();
@@ -100,6 +101,8 @@ fn ask_command(target: Target) -> String {
 /// shown as "text <url>".
 fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Where an unescaped '[' was held back, in case it opens a masked link.
+    let mut open_bracket: Option<usize> = None;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -109,7 +112,9 @@ fn plain(text: &str) -> String {
                 }
             }
             '*' => {}
-            ']' if chars.peek() == Some(&'(') => {
+            '[' => open_bracket = Some(out.len()),
+            ']' if open_bracket.is_some() && chars.peek() == Some(&'(') => {
+                open_bracket = None;
                 chars.next();
                 out.push_str(" <");
                 for c in chars.by_ref() {
@@ -120,9 +125,17 @@ fn plain(text: &str) -> String {
                 }
                 out.push('>');
             }
-            '[' => {}
+            ']' => {
+                if let Some(at) = open_bracket.take() {
+                    out.insert(at, '[');
+                }
+                out.push(']');
+            }
             _ => out.push(c),
         }
+    }
+    if let Some(at) = open_bracket {
+        out.insert(at, '[');
     }
     out
 }
@@ -136,6 +149,10 @@ mod tests {
         assert_eq!(
             plain("**Bold** \\*star\\* [CICERO (Meta)](https://x.y/z) *it*"),
             "Bold *star* CICERO (Meta) <https://x.y/z> it"
+        );
+        assert_eq!(
+            plain("*[Earth, 2028]* [unclosed"),
+            "[Earth, 2028] [unclosed"
         );
     }
 

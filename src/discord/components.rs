@@ -85,7 +85,7 @@ pub async fn handle(
     tracing::info!(
         component = %interaction.data.custom_id,
         latency_ms = started.elapsed().as_millis() as u64,
-        outcome = if sent.is_ok() { outcome.as_str() } else { "send failed" },
+        outcome = %if sent.is_ok() { outcome.as_str() } else { "send failed" },
         "interaction"
     );
     sent?;

@@ -19,22 +19,14 @@ pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
             ctx, input, error, ..
         } => {
             tracing::warn!(command = %ctx.command().qualified_name, ?input, %error, "bad arguments");
-            Some(Reply::notice(
-                "That command was incomplete",
-                format!(
-                    "Some options were missing or not understood. Try `/{}` again and fill in each option.",
-                    ctx.command().qualified_name
-                ),
-            ))
+            Some(incomplete(&ctx.command().qualified_name))
         }
         FrameworkError::CommandStructureMismatch {
             ctx, description, ..
         } => {
-            tracing::warn!(command = %ctx.command().qualified_name, description, "stale command");
-            Some(Reply::notice(
-                "That command has changed",
-                "Discord sent an older version of this command. Wait a minute for the new one to appear, then try again.",
-            ))
+            // A required option missing, or a registration older than the running bot.
+            tracing::warn!(command = %ctx.command().qualified_name, description, "options do not match");
+            Some(incomplete(&ctx.command().qualified_name))
         }
         FrameworkError::GuildOnly { .. } => Some(Reply::notice(
             "Servers only",
@@ -62,4 +54,14 @@ pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
             tracing::warn!(%send_error, "could not tell the user about an error");
         }
     }
+}
+
+fn incomplete(command: &str) -> Reply {
+    Reply::notice(
+        "That command was incomplete",
+        format!(
+            "Some options were missing or not understood. Fill in each option of `/{command}` and try again; \
+             if the bot was just updated, Discord may need a minute to show the new version."
+        ),
+    )
 }

@@ -18,6 +18,10 @@ pub(super) const MAX_SECTION_POSITION: u32 = (ROWIDS_PER_ISSUE - 1) as u32;
 const MAX_QUERY_WORDS: usize = 16;
 /// Longer "words" are noise (pasted hashes, binary); their start is enough to match.
 const MAX_WORD_CHARS: usize = 64;
+/// Ranking reads every place it ranks, which for words found almost everywhere takes far
+/// too long at 10,000 issues; so at most this many matching places, the newest, are ranked.
+/// A smaller archive (the whole newsletter is a few thousand places) is ranked in full.
+const MAX_RANKED_PLACES: u32 = 1000;
 /// Tokens around the match in a snippet.
 const SNIPPET_TOKENS: i64 = 24;
 
@@ -41,6 +45,16 @@ impl Store {
     }
 
     async fn ranked_hits(&self, expression: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        // Finding matches in rowid order is cheap, scoring them is not: find the oldest
+        // place among the newest MAX_RANKED_PLACES matches, and rank from there on.
+        let oldest_ranked: Option<i64> = sqlx::query_scalar(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ?1
+             ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+        )
+        .bind(expression)
+        .bind(MAX_RANKED_PLACES - 1)
+        .fetch_optional(&self.pool)
+        .await?;
         // `rank` is bm25 with the column weights set in the migration. Ranking and the
         // limit happen inside FTS5 before the join, so snippets are built only for hits.
         let rows: Vec<HitRow> = sqlx::query_as(
@@ -48,7 +62,7 @@ impl Store {
                     hit.snippet, hit.rank
              FROM (SELECT issue, position, heading, rank,
                           snippet(search_index, -1, ?3, ?4, '…', ?5) AS snippet
-                   FROM search_index WHERE search_index MATCH ?1
+                   FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?6
                    ORDER BY rank LIMIT ?2) AS hit
              JOIN issues ON issues.number = hit.issue
              ORDER BY hit.rank",
@@ -58,6 +72,7 @@ impl Store {
         .bind(HIGHLIGHT_START.to_string())
         .bind(HIGHLIGHT_END.to_string())
         .bind(SNIPPET_TOKENS)
+        .bind(oldest_ranked.unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(HitRow::into_hit).collect())

@@ -26,17 +26,26 @@ pub fn issue_header(line: &str) -> Option<(u32, String)> {
 
 /// A line of only `#` (five or more) or `***` (also `* * *` and the escaped `\*\*\*`).
 pub fn is_separator(line: &str) -> bool {
-    let marks: String = line
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\\')
-        .collect();
-    let count = marks.chars().count();
-    (count >= 5 && marks.chars().all(|c| c == '#'))
-        || (count >= 3 && marks.chars().all(|c| c == '*'))
+    let mut marks = line.chars().filter(|c| !c.is_whitespace() && *c != '\\');
+    let Some(mark @ ('#' | '*')) = marks.next() else {
+        return false;
+    };
+    let mut count = 1;
+    for c in marks {
+        if c != mark {
+            return false;
+        }
+        count += 1;
+    }
+    count >= if mark == '#' { 5 } else { 3 }
 }
 
 /// Newsletter furniture that is never content: "Thanks for reading!", "Subscribe now"…
 pub fn is_footer(line: &str) -> bool {
+    const LONGEST_FOOTER_BYTES: usize = 160;
+    if line.len() > LONGEST_FOOTER_BYTES {
+        return false;
+    }
     let lower = line.trim().trim_end_matches(['!', '.']).to_lowercase();
     matches!(
         lower.as_str(),

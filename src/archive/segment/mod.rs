@@ -323,16 +323,16 @@ fn reads_like_tale(chunk: &[Unit]) -> bool {
 /// "Tech Tales" heading; else at a setting (with the title line before it); else at the
 /// first paragraph after the section's last link item.
 fn embedded_tale_start(chunk: &[Unit]) -> Option<usize> {
+    let heading = chunk
+        .iter()
+        .position(|unit| unit.para_start && cues::tale_heading(unit.text()).is_some());
+    if heading.is_some() {
+        return heading;
+    }
     let inspired = chunk
         .iter()
         .position(|unit| cues::inspired_by(unit.text()).is_some())?;
     let before = &chunk[..inspired];
-    if let Some(heading) = before
-        .iter()
-        .position(|unit| unit.para_start && cues::tale_heading(unit.text()).is_some())
-    {
-        return Some(heading);
-    }
     if let Some(setting) = before
         .iter()
         .rposition(|unit| unit.para_start && cues::setting(unit.text()).is_some())
@@ -412,6 +412,24 @@ mod tests {
         let found = issues(text).unwrap();
         assert_eq!(found[0].sections[0].links.len(), 1);
         assert_eq!(found[0].sections[0].body, "Body.");
+    }
+
+    #[test]
+    fn a_tale_heading_without_a_separator_before_it() {
+        let text =
+            "Import AI 7: Seven\n\nHeading:\n\nBody.\n\nTech Tales:\n\nThe Title\n\nStory.\n";
+        let found = issues(text).unwrap();
+        assert_eq!(found[0].sections[0].body, "Body.");
+        assert_eq!(found[0].tale.as_ref().unwrap().title, "The Title");
+    }
+
+    #[test]
+    fn a_tale_with_a_scene_break_stays_one_tale() {
+        let text = "Import AI 7: Seven\n\nHeading:\n\nBody.\n\n#####\n\nTech Tales:\n\nT\n\n\
+                    Part one.\n\n***\n\nPart two.\n\nThings that inspired this story: X.\n";
+        let tale = issues(text).unwrap().remove(0).tale.unwrap();
+        assert_eq!(tale.body, "Part one.\n\n***\n\nPart two.");
+        assert_eq!(tale.inspired_by.as_deref(), Some("X."));
     }
 
     #[test]

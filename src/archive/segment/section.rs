@@ -1,4 +1,8 @@
 //! One research/news section: heading, teaser, body, why-it-matters and link items.
+//!
+//! Each of those has its own field, so the body holds only the other paragraphs: the
+//! "Why this matters" paragraphs (several are joined by a blank line) and link-item lines
+//! are not repeated in it. Lines within a paragraph stay separate lines (lists, dialogue).
 
 use super::cues;
 use super::link_item::LinkItem;

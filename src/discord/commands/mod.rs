@@ -60,7 +60,7 @@ async fn reply(ctx: Context<'_>, question: Question) -> Result<(), BotError> {
     tracing::info!(
         command = %ctx.command().qualified_name,
         latency_ms = started.elapsed().as_millis() as u64,
-        outcome = if sent.is_ok() { outcome.as_str() } else { "send failed" },
+        outcome = %if sent.is_ok() { outcome.as_str() } else { "send failed" },
         "interaction"
     );
     sent?;

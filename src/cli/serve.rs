@@ -1,0 +1,67 @@
+//! `serve`: run the bot until SIGINT or SIGTERM, then close shards and the database.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use crate::clock::SystemClock;
+use crate::discord::{self, BotSettings};
+use crate::store::Store;
+
+pub async fn run(database_url: &str) -> anyhow::Result<()> {
+    // Settings first: a missing token should not wait on the database.
+    let settings = BotSettings::from_env()?;
+    let store = Store::open(database_url).await?;
+    let stats = store.stats().await?;
+    tracing::info!(
+        database = database_url,
+        issues = stats.issues,
+        api = settings
+            .api_base
+            .as_deref()
+            .unwrap_or("https://discord.com"),
+        "starting importai-bot {}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let api = settings
+        .api_base
+        .clone()
+        .unwrap_or_else(|| "https://discord.com".into());
+    let served = discord::run(
+        settings,
+        store.clone(),
+        Arc::new(SystemClock),
+        shutdown_signal(),
+    )
+    .await
+    .with_context(|| format!("the bot stopped: could not keep a connection to Discord at {api}"));
+    store.close().await;
+    tracing::info!("stopped");
+    served
+}
+
+/// Completes on the first SIGINT (Ctrl-C) or SIGTERM (systemd, docker stop).
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the bot");
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutdown requested");
+}
