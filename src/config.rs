@@ -36,6 +36,14 @@ pub enum ConfigError {
     MalformedGuildId(String),
     #[error("DISCORD_API_BASE must be an http(s) URL such as http://127.0.0.1:3000, not {0:?}; leave it empty to talk to discord.com")]
     MalformedApiBase(String),
+    #[error("FEED_URL must be the http(s) URL of the newsletter's RSS feed, such as https://importai.substack.com/feed, not {0:?}; leave it empty to not follow the feed")]
+    MalformedFeedUrl(String),
+    #[error("FEED_POLL_MINUTES must be a whole number of minutes, at least {min} (default {default}), not {value:?}")]
+    MalformedPollMinutes {
+        value: String,
+        min: u64,
+        default: u64,
+    },
 }
 
 /// Reads one variable; empty counts as unset.
@@ -76,6 +84,40 @@ pub fn api_base(value: Option<String>) -> Result<Option<String>, ConfigError> {
         .transpose()
 }
 
+/// The feed to follow, if any.
+pub fn feed_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    value
+        .map(|v| match reqwest::Url::parse(&v) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(v),
+            _ => Err(ConfigError::MalformedFeedUrl(v)),
+        })
+        .transpose()
+}
+
+/// Fewest minutes between two polls of the feed.
+pub const MIN_POLL_MINUTES: u64 = 5;
+/// Minutes between two polls of the feed when FEED_POLL_MINUTES is not set.
+pub const DEFAULT_POLL_MINUTES: u64 = 60;
+
+/// How often the feed is polled.
+pub fn feed_poll_interval(value: Option<String>) -> Result<std::time::Duration, ConfigError> {
+    let minutes = match value {
+        None => DEFAULT_POLL_MINUTES,
+        Some(v) => match v.parse::<u64>() {
+            // Up to a week: beyond that a typo is likelier than a wish.
+            Ok(m) if (MIN_POLL_MINUTES..=7 * 24 * 60).contains(&m) => m,
+            _ => {
+                return Err(ConfigError::MalformedPollMinutes {
+                    value: v,
+                    min: MIN_POLL_MINUTES,
+                    default: DEFAULT_POLL_MINUTES,
+                })
+            }
+        },
+    };
+    Ok(std::time::Duration::from_secs(minutes * 60))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +150,26 @@ mod tests {
         );
         assert!(api_base(Some("127.0.0.1:3000".into())).is_err());
         assert!(api_base(Some("ftp://x".into())).is_err());
+    }
+
+    #[test]
+    fn the_feed_settings_are_checked() {
+        assert_eq!(feed_url(None), Ok(None));
+        assert_eq!(
+            feed_url(Some("https://importai.substack.com/feed".into())),
+            Ok(Some("https://importai.substack.com/feed".into()))
+        );
+        assert!(feed_url(Some("importai.substack.com/feed".into())).is_err());
+        let minute = std::time::Duration::from_secs(60);
+        assert_eq!(feed_poll_interval(None), Ok(60 * minute));
+        assert_eq!(feed_poll_interval(Some("5".into())), Ok(5 * minute));
+        for bad in ["4", "0", "-5", "1h", "ten", "99999999"] {
+            let error = feed_poll_interval(Some(bad.into())).unwrap_err();
+            let line = error.to_string();
+            assert!(
+                line.starts_with("FEED_POLL_MINUTES") && !line.contains('\n'),
+                "{line}"
+            );
+        }
     }
 }

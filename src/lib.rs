@@ -11,4 +11,5 @@ pub mod config;
 pub mod console;
 pub mod daily;
 pub mod discord;
+pub mod follow;
 pub mod store;

@@ -28,7 +28,8 @@ enum Command {
     Export(cli::export::ExportArgs),
     /// Ask what the bot would answer: `ask issue 310`, `ask search "chess" --json`.
     Ask(importai_bot::console::ask::AskArgs),
-    /// Run the Discord bot (needs DISCORD_TOKEN) until SIGINT or SIGTERM.
+    /// Run the Discord bot (needs DISCORD_TOKEN) until SIGINT or SIGTERM; with FEED_URL,
+    /// follow the newsletter's feed and announce new issues.
     Serve,
 }
 

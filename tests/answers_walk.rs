@@ -11,15 +11,8 @@ use serde_json::{json, Value};
 use std::collections::{BTreeSet, VecDeque};
 use support::discord_api::{validate_interaction_callback, validate_message_create};
 
-const SUBSTACK_320: &str = include_str!("fixtures/import-ai-320.substack.md");
-
 async fn archive(dir: &tempfile::TempDir) -> Store {
-    let url = format!("sqlite://{}", dir.path().join("walk.db").display());
-    let store = Store::open(&url).await.expect("open store");
-    let issues = importai_bot::archive::parse("import-ai-320.substack.md", SUBSTACK_320.as_bytes())
-        .expect("the Substack export parses");
-    store.ingest_source(&issues).await.expect("ingest 320");
-    store
+    support::archive::with_substack_320(dir).await
 }
 
 /// The reply as every kind of body the bot sends it in, each checked.

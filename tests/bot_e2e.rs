@@ -8,15 +8,8 @@ use serde_json::Value;
 use support::bot::{as_message, click, controls, text, RunningBot, FIRST_RESPONSE};
 use support::discord_api::{InteractionBuilder, OptionKind, GENERAL_CHANNEL_ID};
 
-const SUBSTACK_320: &str = include_str!("fixtures/import-ai-320.substack.md");
-
 async fn archive(dir: &tempfile::TempDir) -> Store {
-    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
-    let store = Store::open(&url).await.expect("open store");
-    let issues = importai_bot::archive::parse("import-ai-320.substack.md", SUBSTACK_320.as_bytes())
-        .expect("parse 320");
-    store.ingest_source(&issues).await.expect("ingest 320");
-    store
+    support::archive::with_substack_320(dir).await
 }
 
 /// The response was accepted by Discord, in time, as a message.
@@ -321,6 +314,45 @@ async fn a_burst_of_200_interactions_is_all_answered() {
         let recorded = d.await_response(id, FIRST_RESPONSE * 3).await;
         assert!(recorded.is_accepted(), "{:#?}", recorded.violations);
     }
+    bot.discord.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_starts_as_many_shards_as_discord_recommends() {
+    let dir = tempfile::tempdir().unwrap();
+    let discord = support::discord_api::FakeDiscord::start().await;
+    discord.set_recommended_shards(2);
+    // Guilds on each shard: Discord routes a guild to shard (id >> 22) % shards.
+    // Snowflakes carry the millisecond, so guilds made a moment apart land on both shards.
+    let mut guilds: Vec<u64> = Vec::new();
+    let shards_of = |guilds: &[u64]| -> std::collections::BTreeSet<u64> {
+        guilds.iter().map(|g| (g >> 22) % 2).collect()
+    };
+    while shards_of(&guilds).len() < 2 {
+        assert!(guilds.len() < 200, "no guild for the second shard");
+        guilds.push(discord.add_guild(&format!("server {}", guilds.len())));
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let bot = RunningBot::start_registering(
+        discord,
+        archive(&dir).await,
+        std::sync::Arc::new(importai_bot::clock::SystemClock),
+        None,
+    )
+    .await;
+    let shards = bot.discord.wait_for_shards(2, support::bot::STARTUP).await;
+    let mut ids: Vec<u32> = shards.iter().map(|s| s.shard_id).collect();
+    ids.sort();
+    assert_eq!(ids, vec![0, 1]);
+    assert!(shards.iter().all(|s| s.shard_total == 2));
+    let mut served_shards = std::collections::BTreeSet::new();
+    for guild in guilds {
+        served_shards.insert((guild >> 22) % 2);
+        let recorded = bot.ask(bot.discord.command("latest").in_guild(guild)).await;
+        assert_answered(&format!("/latest in server {guild}"), &recorded);
+    }
+    assert_eq!(served_shards.len(), 2, "both shards answered");
     bot.discord.assert_no_violations();
     bot.stop().await;
 }

@@ -40,6 +40,7 @@ impl Bot {
             token: Secret::new(BOT_TOKEN),
             guild_id: Some(GuildId::new(GUILD_ID)),
             api_base: Some(api_base),
+            feed: None,
         };
         let registrations = || {
             h.discord

@@ -1,7 +1,8 @@
 //! `/links issue`: every link of an issue, grouped by section, paged when there are many.
 
 use super::limits::{discord_len, split_pages, EMBED_FIELDS, FIELD_VALUE};
-use super::reply::{Card, Control, Field, Reply};
+use super::pager;
+use super::reply::{Card, Field, Reply};
 use super::target::Target;
 use super::text::{count, link_line};
 use super::{find_issue, AnswerError};
@@ -38,10 +39,11 @@ pub fn render(issue: &Issue, page: u32) -> Reply {
             count(sections, "section")
         )
     };
-    let mut footer = format!("Import AI {}", issue.number);
-    if total > 1 {
-        footer.push_str(&format!(" · page {page} of {total}"));
-    }
+    let footer = format!(
+        "Import AI {}{}",
+        issue.number,
+        pager::page_note(page, total)
+    );
     let card = Card {
         title: format!("Links in Import AI {}: {}", issue.number, issue.title),
         url: issue.url.clone(),
@@ -50,21 +52,11 @@ pub fn render(issue: &Issue, page: u32) -> Reply {
         footer: Some(footer),
         ..Card::default()
     };
-    let at = |page| Target::Links {
-        issue: issue.number,
+    let number = issue.number;
+    let controls = pager::controls(number, page, total, |page| Target::Links {
+        issue: number,
         page,
-    };
-    let mut controls = Vec::new();
-    if page > 1 {
-        controls.push(Control::button("◀ Previous page", at(page - 1)));
-    }
-    if page < total {
-        controls.push(Control::button("Next page ▶", at(page + 1)));
-    }
-    controls.push(Control::button(
-        format!("Issue {}", issue.number),
-        Target::Issue(issue.number),
-    ));
+    });
     Reply {
         cards: vec![card],
         controls,

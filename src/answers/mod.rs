@@ -10,6 +10,7 @@ pub mod issue;
 pub mod latest;
 pub mod limits;
 pub mod links;
+pub mod pager;
 pub mod reply;
 pub mod search;
 pub mod section;

@@ -1,7 +1,8 @@
 //! `/tale [issue]`: a Tech Tale, paged when it is longer than one card.
 
 use super::limits::split_pages;
-use super::reply::{Card, Control, Field, Reply, Tone};
+use super::pager;
+use super::reply::{Card, Field, Reply, Tone};
 use super::target::Target;
 use super::text::escape_markdown;
 use super::{find_issue, AnswerError};
@@ -51,10 +52,11 @@ pub fn render(issue: &Issue, page: u32) -> Result<Reply, AnswerError> {
             escape_markdown(inspired),
         ));
     }
-    let mut footer = format!("Tech Tales · Import AI {}", issue.number);
-    if total > 1 {
-        footer.push_str(&format!(" · page {page} of {total}"));
-    }
+    let footer = format!(
+        "Tech Tales · Import AI {}{}",
+        issue.number,
+        pager::page_note(page, total)
+    );
     let card = Card {
         title: tale.title.clone(),
         url: issue.url.clone(),
@@ -64,21 +66,11 @@ pub fn render(issue: &Issue, page: u32) -> Result<Reply, AnswerError> {
         tone: Tone::Tale,
         ..Card::default()
     };
-    let at = |page| Target::Tale {
-        issue: issue.number,
+    let number = issue.number;
+    let controls = pager::controls(number, page, total, |page| Target::Tale {
+        issue: number,
         page,
-    };
-    let mut controls = Vec::new();
-    if page > 1 {
-        controls.push(Control::button("◀ Previous page", at(page - 1)));
-    }
-    if page < total {
-        controls.push(Control::button("Next page ▶", at(page + 1)));
-    }
-    controls.push(Control::button(
-        format!("Issue {}", issue.number),
-        Target::Issue(issue.number),
-    ));
+    });
     Ok(Reply {
         cards: vec![card],
         controls,

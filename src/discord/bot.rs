@@ -1,9 +1,11 @@
 //! Start, serve and stop the bot: the one entry point `serve` and the end-to-end tests share.
 
+use super::announce::Announcer;
 use super::daily::{DailyWake, Scheduler};
 use super::{commands, components, errors, BotError, Data};
 use crate::clock::SharedClock;
 use crate::config::{self, ConfigError, Secret};
+use crate::follow::{FollowSettings, Poller, PollerConfig};
 use crate::store::Store;
 use serenity::all::{
     ClientBuilder, Context as SerenityContext, FullEvent, GatewayIntents, GuildId, HttpBuilder,
@@ -13,6 +15,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 /// What the bot needs from the settings.
 #[derive(Debug, Clone)]
@@ -22,6 +25,8 @@ pub struct BotSettings {
     pub guild_id: Option<GuildId>,
     /// Send REST calls here instead of discord.com; the in-process rate limiter is then off.
     pub api_base: Option<String>,
+    /// The newsletter's feed to follow and announce from (FEED_URL); None: not followed.
+    pub feed: Option<FollowSettings>,
 }
 
 impl BotSettings {
@@ -31,12 +36,16 @@ impl BotSettings {
             token: config::token(config::var("DISCORD_TOKEN"))?,
             guild_id: config::guild_id(config::var("DISCORD_GUILD_ID"))?,
             api_base: config::api_base(config::var("DISCORD_API_BASE"))?,
+            feed: FollowSettings::from_env()?,
         })
     }
 }
 
 /// Serve until `shutdown` completes (or Discord closes the connection for good); then close
-/// every shard. Shards are as many as Discord recommends for the bot's servers.
+/// every shard. Shards are as many as Discord recommends for the bot's servers. With a feed
+/// set, a poller follows it from the first READY on, and is stopped (its cycle under way
+/// given a moment to finish) before this returns. The daily tale scheduler runs from the
+/// first READY on too, and is stopped the same way (a post being sent is sent and recorded).
 pub async fn run(
     settings: BotSettings,
     store: Store,
@@ -51,9 +60,13 @@ pub async fn run(
             .ratelimiter_disabled(true);
     }
     let guild_id = settings.guild_id;
-    // The daily scheduler starts once the bot is ready and stops with it.
-    let (stop_daily, stop_daily_rx) = watch::channel(false);
-    let daily_task: Arc<Mutex<Option<tokio::task::JoinHandle<()>>>> = Arc::default();
+    let feed = settings.feed.clone();
+    let (stop_poller, poller_stopped) = watch::channel(false);
+    let stop_poller = Arc::new(stop_poller);
+    let poller: Arc<Mutex<Option<JoinHandle<()>>>> = Arc::default();
+    let poller_slot = Arc::clone(&poller);
+    let daily_stopped = poller_stopped.clone();
+    let daily_task: Arc<Mutex<Option<JoinHandle<()>>>> = Arc::default();
     let daily_slot = Arc::clone(&daily_task);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -82,6 +95,21 @@ pub async fn run(
                     scope = guild_id.map_or("global".to_owned(), |g| format!("server {g}")),
                     "ready; commands registered"
                 );
+                if let Some(feed) = feed {
+                    let announcer = Announcer::new(
+                        ctx.http.clone(),
+                        store.clone(),
+                        clock.clone(),
+                        ready.user.id,
+                    );
+                    let config = PollerConfig::new(feed.url, feed.interval);
+                    let poller = Poller::new(store.clone(), clock.clone(), config, Some(announcer))
+                        .map_err(|e| {
+                            BotError::Setup(format!("cannot set up the feed poller: {e}"))
+                        })?;
+                    let task = tokio::spawn(poller.run(poller_stopped));
+                    *poller_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+                }
                 let wake = DailyWake::default();
                 let scheduler = Scheduler::new(
                     store.clone(),
@@ -90,7 +118,7 @@ pub async fn run(
                     ready.user.id,
                 )
                 .with_wake(wake.clone());
-                let task = tokio::spawn(scheduler.run(stop_daily_rx));
+                let task = tokio::spawn(scheduler.run(daily_stopped));
                 *daily_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
                 Ok(Data {
                     store,
@@ -104,27 +132,36 @@ pub async fn run(
         .framework(framework)
         .await?;
     let shards = client.shard_manager.clone();
-    let stop_daily_on_shutdown = stop_daily.clone();
+    let stop = Arc::clone(&stop_poller);
     tokio::spawn(async move {
         shutdown.await;
-        tracing::info!("shutting down: stopping the daily scheduler, closing shards");
-        stop_daily_on_shutdown.send_replace(true);
+        tracing::info!(
+            "shutting down: stopping the feed poller and the daily scheduler, closing shards"
+        );
+        let _ = stop.send(true);
         shards.shutdown_all().await;
     });
-    let served = client.start_autosharded().await;
-    stop_daily.send_replace(true);
+    let result = client.start_autosharded().await;
+    let _ = stop_poller.send(true);
+    let task = poller.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(task) = task {
+        if let Err(error) = task.await {
+            tracing::error!(%error, "the feed poller ended abnormally");
+        }
+    }
     let task = daily_task.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some(mut task) = task {
         // A post being sent finishes and is recorded; a stuck request does not hold us.
-        if tokio::time::timeout(Duration::from_secs(10), &mut task)
-            .await
-            .is_err()
-        {
-            tracing::warn!("the daily scheduler did not stop within 10 s; aborting it");
-            task.abort();
+        match tokio::time::timeout(Duration::from_secs(10), &mut task).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!(%error, "the daily scheduler ended abnormally"),
+            Err(_) => {
+                tracing::warn!("the daily scheduler did not stop within 10 s; aborting it");
+                task.abort();
+            }
         }
     }
-    served?;
+    result?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! Commands turn options into an [`answers::Question`](crate::answers::Question) and send the
 //! rendered reply; nothing here decides what an answer says.
 
+pub mod announce;
 pub mod autocomplete;
 pub mod bot;
 pub mod commands;
@@ -32,6 +33,8 @@ pub enum BotError {
     Discord(#[from] serenity::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Setup(String),
 }
 
 pub type Context<'a> = poise::Context<'a, Data, BotError>;

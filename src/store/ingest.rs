@@ -54,7 +54,7 @@ fn content_hash(issue: &Issue) -> Result<String> {
 }
 
 /// Rejects what the schema cannot hold, before any write, with a reason a reader can act on.
-fn check_storable(issue: &Issue) -> Result<()> {
+pub(super) fn check_storable(issue: &Issue) -> Result<()> {
     let invalid = |reason: String| StoreError::InvalidIssue {
         number: issue.number,
         reason,
@@ -78,7 +78,7 @@ fn check_storable(issue: &Issue) -> Result<()> {
     Ok(())
 }
 
-async fn upsert(conn: &mut SqliteConnection, issue: &Issue) -> Result<IngestOutcome> {
+pub(super) async fn upsert(conn: &mut SqliteConnection, issue: &Issue) -> Result<IngestOutcome> {
     let hash = content_hash(issue)?;
     let stored: Option<String> =
         sqlx::query_scalar("SELECT content_hash FROM issues WHERE number = ?")

@@ -4,9 +4,14 @@
 //!   archive loaded into an empty store);
 //! - [`ingest`](Store::ingest_source): one transaction per source, upsert by content hash;
 //! - `issues`: lookups for the answers (`issue`, `issue_titles`, `mentioned_by`, ...);
-//! - `search`: full-text search that treats the reader's text as words, never as syntax.
+//! - `search`: full-text search that treats the reader's text as words, never as syntax;
+//! - `feed_state` and `announce`: following the feed, and which issues each server has been
+//!   told about;
+//! - `daily`: the daily tale's schedules and its one claimed post per server and local date.
 
+mod announce;
 mod daily;
+mod feed_state;
 mod ingest;
 mod issues;
 mod search;
@@ -20,6 +25,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use thiserror::Error;
 
 use crate::archive;
+
+pub use announce::{AnnounceSettings, Claim, PendingAnnouncement, SentAnnouncement};
+pub use feed_state::{FeedIngest, FeedState, Validators};
 
 /// Errors of the store. Messages say what went wrong and, where it helps, what to do.
 #[derive(Debug, Error)]
@@ -108,6 +116,8 @@ pub struct Store {
 
 /// How long a write waits for another writer (another process ingesting) before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections in the pool: reads run in parallel under WAL, one writer at a time.
+const POOL_CONNECTIONS: u32 = 4;
 
 impl Store {
     /// Opens (creating if missing) the database at `url`, brings its schema up to date and,
@@ -135,6 +145,9 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
+            // Each connection keeps its own page cache; a few serve two cores well and keep
+            // the serving process small.
+            .max_connections(POOL_CONNECTIONS)
             .connect_with(options)
             .await
             .map_err(open_error)?;

@@ -32,6 +32,7 @@ pub fn settings(discord: &FakeDiscord, guild: Option<u64>) -> BotSettings {
         token: Secret::new(BOT_TOKEN),
         guild_id: guild.map(GuildId::new),
         api_base: Some(discord.rest_base()),
+        feed: None,
     }
 }
 
@@ -43,9 +44,19 @@ impl RunningBot {
     }
 
     pub async fn start_with(discord: FakeDiscord, store: Store, clock: SharedClock) -> Self {
+        Self::start_registering(discord, store, clock, Some(GUILD_ID)).await
+    }
+
+    /// Like [`Self::start_with`], registering commands in `guild`, or globally for None.
+    pub async fn start_registering(
+        discord: FakeDiscord,
+        store: Store,
+        clock: SharedClock,
+        guild: Option<u64>,
+    ) -> Self {
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(discord::run(
-            settings(&discord, Some(GUILD_ID)),
+            settings(&discord, guild),
             store.clone(),
             clock,
             async move {

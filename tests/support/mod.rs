@@ -2,5 +2,6 @@
 // Each test crate uses a different part of this module.
 #![allow(dead_code, unused_imports)]
 
+pub mod archive;
 pub mod bot;
 pub mod discord_api;

@@ -1,6 +1,7 @@
 //! The slash commands, one file each, and the one way they all reply.
 
 mod about;
+mod announce;
 mod daily;
 mod issue;
 mod latest;
@@ -27,6 +28,7 @@ pub fn all() -> Vec<poise::Command<Data, BotError>> {
         latest::latest(),
         about::about(),
         daily::daily(),
+        announce::announce(),
     ]
 }
 

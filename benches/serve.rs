@@ -1,0 +1,156 @@
+//! The serving process under a burst: 200 interactions dispatched at once to the real
+//! `importai-bot serve` binary, talking to the local Discord API; time to first response
+//! (p50, p99) and the process's peak memory, with the bundled archive and with 10,000 issues.
+//!
+//! Run: `cargo bench --bench serve`
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+#[path = "support/synthetic.rs"]
+mod synthetic;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use support::discord_api::{FakeDiscord, InteractionBuilder, OptionKind, GUILD_ID};
+
+const TOKEN: &str = "MTE4MDAwMDAwMDAwMDAwMDAwMQ.GfAkEt.YmVuY2htYXJrLXRva2Vu";
+const BURST: usize = 200;
+const ROUNDS: usize = 5;
+
+struct Run {
+    p50: Duration,
+    p99: Duration,
+    peak_kib: u64,
+}
+
+fn start_serve(db: &Path, discord: &FakeDiscord) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_importai-bot"))
+        .arg("serve")
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("DISCORD_API_BASE", discord.rest_base())
+        .env("DISCORD_GUILD_ID", GUILD_ID.to_string())
+        .env("RUST_LOG", "warn")
+        .env_remove("FEED_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start importai-bot serve")
+}
+
+/// The process's high-water mark of resident memory (VmHWM), in KiB.
+fn peak_memory_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// A mix of what readers do, over issues the archive holds.
+fn interaction(discord: &FakeDiscord, i: usize, first: i64, count: i64) -> InteractionBuilder {
+    let n = first + (i as i64 * 37) % count;
+    match i % 6 {
+        0 => discord.command("issue").option_int("number", n),
+        1 => discord
+            .command("section")
+            .option_int("issue", n)
+            .option_int("position", 1 + (i as i64 % 4)),
+        2 => discord.command("tale").option_int("issue", n),
+        3 => discord.command("links").option_int("issue", n),
+        4 => discord
+            .command("search")
+            .option_str("query", ["chess", "language models", "robots"][i % 3]),
+        _ => discord.autocomplete("issue").focused(
+            "number",
+            &n.to_string()[..2],
+            OptionKind::Integer,
+        ),
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[at]
+}
+
+async fn measure(db: &Path, first: i64, count: i64) -> Run {
+    let discord = FakeDiscord::start().await;
+    let mut child = start_serve(db, &discord);
+    discord.wait_for_ready(Duration::from_secs(60)).await;
+    discord
+        .await_registered_commands(Duration::from_secs(60))
+        .await;
+    // One interaction first, so the harness has compiled its validators.
+    let warm = discord.send_interaction(discord.command("about")).await;
+    discord.await_response(warm, Duration::from_secs(10)).await;
+
+    let mut p50s = Vec::new();
+    let mut p99s = Vec::new();
+    for _ in 0..ROUNDS {
+        let sends =
+            (0..BURST).map(|i| discord.send_interaction(interaction(&discord, i, first, count)));
+        let ids = futures_util::future::join_all(sends).await;
+        let mut latencies = Vec::with_capacity(BURST);
+        for id in ids {
+            let recorded = discord.await_response(id, Duration::from_secs(10)).await;
+            assert!(recorded.is_accepted(), "{:?}", recorded.violations);
+            latencies.push(recorded.latency());
+        }
+        latencies.sort();
+        p50s.push(percentile(&latencies, 0.50));
+        p99s.push(percentile(&latencies, 0.99));
+    }
+    let peak_kib = peak_memory_kib(child.id());
+    discord.assert_no_violations();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    p50s.sort();
+    p99s.sort();
+    Run {
+        p50: p50s[ROUNDS / 2],
+        p99: p99s[ROUNDS / 2],
+        peak_kib,
+    }
+}
+
+fn main() {
+    // `cargo bench` passes filter arguments; this bench has one measurement and ignores them.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-bench");
+    std::fs::create_dir_all(&dir).expect("bench directory");
+    runtime.block_on(async {
+        let bundled = dir.join("bundled.db");
+        let _ = std::fs::remove_file(&bundled);
+        let large = dir.join("synthetic-10000.db");
+        synthetic::store(&large, 10_000).await.close().await;
+
+        println!("{BURST} interactions at once, {ROUNDS} rounds; medians over rounds");
+        println!(
+            "{:<14} {:>10} {:>10} {:>12}",
+            "archive", "p50", "p99", "peak RSS"
+        );
+        for (name, db, first, count) in [
+            ("10 issues", &bundled, 301, 10),
+            ("10000 issues", &large, 1, 10_000),
+        ] {
+            let run = measure(db, first, count).await;
+            println!(
+                "{:<14} {:>8.2}ms {:>8.2}ms {:>9.1} MiB",
+                name,
+                run.p50.as_secs_f64() * 1e3,
+                run.p99.as_secs_f64() * 1e3,
+                run.peak_kib as f64 / 1024.0
+            );
+        }
+    });
+}

@@ -1,0 +1,232 @@
+//! `/announce set channel` · `/announce off` · `/announce status`: where a server hears about
+//! new issues. For members with Manage Server (Discord hides the commands from others unless
+//! the server's admins choose otherwise), in servers only.
+
+use serenity::all::{ChannelId, ChannelType, GuildChannel, GuildId, Permissions};
+
+use super::super::{render, BotError, Context};
+use crate::answers::{limits, Card, Field, Reply, Tone};
+
+/// Announce new Import AI issues in a channel of this server.
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    subcommands("set", "off", "status"),
+    subcommand_required
+)]
+pub async fn announce(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// What the bot needs in the announcement channel.
+const NEEDED: Permissions = Permissions::VIEW_CHANNEL
+    .union(Permissions::SEND_MESSAGES)
+    .union(Permissions::EMBED_LINKS);
+
+/// Announce each new issue in this channel.
+#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+async fn set(
+    ctx: Context<'_>,
+    #[description = "The channel for announcements of new issues"]
+    #[channel_types("Text", "News")]
+    channel: ChannelId,
+) -> Result<(), BotError> {
+    let Some(guild_id) = ctx.guild_id() else {
+        return Ok(());
+    };
+    ctx.defer_ephemeral().await?;
+    let reply = match check_channel(ctx, guild_id, channel).await? {
+        Err(problem) => Reply::notice("Announcements not changed", problem),
+        Ok(()) => {
+            let data = ctx.data();
+            let now = data.clock.now();
+            data.store
+                .enable_announcements(guild_id.get(), channel.get(), ctx.author().id.get(), now)
+                .await?;
+            tracing::info!(guild = %guild_id, %channel, by = %ctx.author().id, "announcements set");
+            Reply::notice(
+                "Announcements on",
+                format!(
+                    "Each new issue of Import AI will be announced in <#{channel}> when it \
+                     appears in the newsletter's feed. Issues already in the archive are not \
+                     announced. `/announce off` stops them."
+                ),
+            )
+        }
+    };
+    send(ctx, reply).await
+}
+
+/// Stop announcing new issues in this server.
+#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+async fn off(ctx: Context<'_>) -> Result<(), BotError> {
+    let Some(guild_id) = ctx.guild_id() else {
+        return Ok(());
+    };
+    let data = ctx.data();
+    let was_on = data
+        .store
+        .announce_settings(guild_id.get())
+        .await?
+        .is_some_and(|s| s.channel_id.is_some());
+    data.store
+        .disable_announcements(guild_id.get(), None, data.clock.now())
+        .await?;
+    tracing::info!(guild = %guild_id, by = %ctx.author().id, "announcements off");
+    let text = if was_on {
+        "New issues will no longer be announced here. `/announce set` turns them on again."
+    } else {
+        "Announcements were already off. `/announce set` chooses a channel for them."
+    };
+    send(ctx, Reply::notice("Announcements off", text)).await
+}
+
+/// Where new issues are announced in this server, and how the feed is doing.
+#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+async fn status(ctx: Context<'_>) -> Result<(), BotError> {
+    let Some(guild_id) = ctx.guild_id() else {
+        return Ok(());
+    };
+    let store = &ctx.data().store;
+    let settings = store.announce_settings(guild_id.get()).await?;
+    let sent = store.sent_announcements(guild_id.get()).await?;
+    let feed = store.latest_feed_state().await?;
+    let day = |at: chrono::DateTime<chrono::Utc>| at.format("%-d %B %Y, %H:%M UTC").to_string();
+
+    let description = match &settings {
+        Some(s) if s.channel_id.is_some() => format!(
+            "New issues are announced in <#{}>{}.",
+            s.channel_id.unwrap_or_default(),
+            s.enabled_at
+                .map(|at| format!(" (since {})", day(at)))
+                .unwrap_or_default()
+        ),
+        Some(s) if s.disabled_reason.is_some() => format!(
+            "Announcements stopped{}: {}.\nChoose a channel with `/announce set`.",
+            s.disabled_at
+                .map(|at| format!(" on {}", day(at)))
+                .unwrap_or_default(),
+            s.disabled_reason.as_deref().unwrap_or_default()
+        ),
+        _ => "Announcements are off. `/announce set` chooses a channel for them.".to_owned(),
+    };
+    let mut fields = Vec::new();
+    if let Some(last) = sent.first() {
+        fields.push(Field::new(
+            "Last announced",
+            format!(
+                "Import AI {} in <#{}>{}",
+                last.issue,
+                last.channel_id,
+                last.sent_at
+                    .map(|at| format!(", {}", day(at)))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    let feed_text = match feed {
+        None => "Not checked yet (the bot follows the feed when FEED_URL is set).".to_owned(),
+        Some(feed) => match (&feed.last_error, feed.failures) {
+            (Some(error), failures) if failures > 0 => format!(
+                "The last {} failed{}: {error}",
+                if failures == 1 {
+                    "check".to_owned()
+                } else {
+                    format!("{failures} checks")
+                },
+                feed.last_attempt_at
+                    .map(|at| format!(" ({})", day(at)))
+                    .unwrap_or_default()
+            ),
+            _ => format!(
+                "Checked {}",
+                feed.last_success_at
+                    .map(day)
+                    .unwrap_or_else(|| "—".to_owned())
+            ),
+        },
+    };
+    fields.push(Field::new("Newsletter feed", feed_text));
+    let reply = Reply {
+        cards: vec![Card {
+            title: "Announcements of new issues".to_owned(),
+            description,
+            fields,
+            tone: if settings
+                .as_ref()
+                .is_some_and(|s| s.disabled_reason.is_some())
+            {
+                Tone::Problem
+            } else {
+                Tone::Notice
+            },
+            ..Card::default()
+        }],
+        private: true,
+        ..Reply::default()
+    };
+    send(ctx, reply).await
+}
+
+async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
+    ctx.send(render::command_reply(&limits::enforce(reply)))
+        .await?;
+    Ok(())
+}
+
+/// Whether the bot can post announcements in `channel`: Ok, or what is wrong, for the admin.
+async fn check_channel(
+    ctx: Context<'_>,
+    guild_id: GuildId,
+    channel_id: ChannelId,
+) -> Result<Result<(), String>, BotError> {
+    let cant_see = || {
+        format!(
+            "I cannot see <#{channel_id}>. Give me the View Channel, Send Messages and Embed \
+             Links permissions there, or choose another channel."
+        )
+    };
+    // Fresh from Discord, not the cache: the check is worth the round trip.
+    let channel: GuildChannel = match ctx.http().get_channel(channel_id).await {
+        Ok(channel) => match channel.guild() {
+            Some(channel) => channel,
+            None => return Ok(Err("Choose a channel of this server.".to_owned())),
+        },
+        Err(error) if is_client_error(&error) => return Ok(Err(cant_see())),
+        Err(error) => return Err(error.into()),
+    };
+    if channel.guild_id != guild_id {
+        return Ok(Err("Choose a channel of this server.".to_owned()));
+    }
+    if !matches!(channel.kind, ChannelType::Text | ChannelType::News) {
+        return Ok(Err(format!(
+            "<#{channel_id}> is not a text or announcement channel: choose one of those."
+        )));
+    }
+    let bot_id = ctx.framework().bot_id();
+    let member = guild_id.member(ctx, bot_id).await?;
+    let cached = ctx
+        .guild()
+        .map(|guild| guild.user_permissions_in(&channel, &member));
+    let permissions = match cached {
+        Some(permissions) => permissions,
+        None => guild_id
+            .to_partial_guild(ctx)
+            .await?
+            .user_permissions_in(&channel, &member),
+    };
+    let missing = NEEDED - permissions;
+    if missing.is_empty() {
+        return Ok(Ok(()));
+    }
+    Ok(Err(format!(
+        "I may not post announcements in <#{channel_id}>: I am missing {}. Give me those \
+         permissions there, or choose another channel.",
+        missing.get_permission_names().join(", ")
+    )))
+}
+
+fn is_client_error(error: &serenity::Error) -> bool {
+    matches!(error, serenity::Error::Http(e) if e.status_code().is_some_and(|s| s.is_client_error()))
+}
