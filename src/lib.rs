@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod daily;
 pub mod discord;
 pub mod follow;
 pub mod store;

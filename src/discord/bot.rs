@@ -1,6 +1,7 @@
 //! Start, serve and stop the bot: the one entry point `serve` and the end-to-end tests share.
 
 use super::announce::Announcer;
+use super::daily::{DailyWake, Scheduler};
 use super::{commands, components, errors, BotError, Data};
 use crate::clock::SharedClock;
 use crate::config::{self, ConfigError, Secret};
@@ -12,6 +13,7 @@ use serenity::all::{
 };
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -42,7 +44,8 @@ impl BotSettings {
 /// Serve until `shutdown` completes (or Discord closes the connection for good); then close
 /// every shard. Shards are as many as Discord recommends for the bot's servers. With a feed
 /// set, a poller follows it from the first READY on, and is stopped (its cycle under way
-/// given a moment to finish) before this returns.
+/// given a moment to finish) before this returns. The daily tale scheduler runs from the
+/// first READY on too, and is stopped the same way (a post being sent is sent and recorded).
 pub async fn run(
     settings: BotSettings,
     store: Store,
@@ -62,6 +65,9 @@ pub async fn run(
     let stop_poller = Arc::new(stop_poller);
     let poller: Arc<Mutex<Option<JoinHandle<()>>>> = Arc::default();
     let poller_slot = Arc::clone(&poller);
+    let daily_stopped = poller_stopped.clone();
+    let daily_task: Arc<Mutex<Option<JoinHandle<()>>>> = Arc::default();
+    let daily_slot = Arc::clone(&daily_task);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -104,7 +110,21 @@ pub async fn run(
                     let task = tokio::spawn(poller.run(poller_stopped));
                     *poller_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
                 }
-                Ok(Data { store, clock })
+                let wake = DailyWake::default();
+                let scheduler = Scheduler::new(
+                    store.clone(),
+                    clock.clone(),
+                    Arc::clone(&ctx.http),
+                    ready.user.id,
+                )
+                .with_wake(wake.clone());
+                let task = tokio::spawn(scheduler.run(daily_stopped));
+                *daily_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+                Ok(Data {
+                    store,
+                    clock,
+                    daily: wake,
+                })
             })
         })
         .build();
@@ -115,7 +135,9 @@ pub async fn run(
     let stop = Arc::clone(&stop_poller);
     tokio::spawn(async move {
         shutdown.await;
-        tracing::info!("shutting down: closing shards");
+        tracing::info!(
+            "shutting down: stopping the feed poller and the daily scheduler, closing shards"
+        );
         let _ = stop.send(true);
         shards.shutdown_all().await;
     });
@@ -125,6 +147,18 @@ pub async fn run(
     if let Some(task) = task {
         if let Err(error) = task.await {
             tracing::error!(%error, "the feed poller ended abnormally");
+        }
+    }
+    let task = daily_task.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(mut task) = task {
+        // A post being sent finishes and is recorded; a stuck request does not hold us.
+        match tokio::time::timeout(Duration::from_secs(10), &mut task).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!(%error, "the daily scheduler ended abnormally"),
+            Err(_) => {
+                tracing::warn!("the daily scheduler did not stop within 10 s; aborting it");
+                task.abort();
+            }
         }
     }
     result?;

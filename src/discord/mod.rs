@@ -8,6 +8,7 @@ pub mod autocomplete;
 pub mod bot;
 pub mod commands;
 pub mod components;
+pub mod daily;
 pub mod errors;
 pub mod render;
 
@@ -21,6 +22,8 @@ pub use bot::{run, BotSettings};
 pub struct Data {
     pub store: Store,
     pub clock: SharedClock,
+    /// Wakes the daily tale scheduler when a schedule changes.
+    pub daily: daily::DailyWake,
 }
 
 /// Why a command or handler failed. The reader sees a short notice; the log, the detail.

@@ -6,13 +6,17 @@
 //! - `issues`: lookups for the answers (`issue`, `issue_titles`, `mentioned_by`, ...);
 //! - `search`: full-text search that treats the reader's text as words, never as syntax;
 //! - `feed_state` and `announce`: following the feed, and which issues each server has been
-//!   told about.
+//!   told about;
+//! - `daily`: the daily tale's schedules and its one claimed post per server and local date.
 
 mod announce;
+mod daily;
 mod feed_state;
 mod ingest;
 mod issues;
 mod search;
+
+pub use daily::{DailyPost, DailySchedule, PostState};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -2,6 +2,7 @@
 
 mod about;
 mod announce;
+mod daily;
 mod issue;
 mod latest;
 mod links;
@@ -26,6 +27,7 @@ pub fn all() -> Vec<poise::Command<Data, BotError>> {
         search::search(),
         latest::latest(),
         about::about(),
+        daily::daily(),
         announce::announce(),
     ]
 }

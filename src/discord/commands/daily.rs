@@ -1,0 +1,320 @@
+//! `/daily set|off|status|preview`: a Tech Tale posted every day in a channel, for members
+//! with Manage Server. Every answer is private to the member who asked.
+
+use super::{BotError, Context};
+use crate::answers::{limits, Card, Field, Reply, Tone};
+use crate::daily::{self, zone_suggestions};
+use crate::discord::{daily::next_post_at, render};
+use crate::store::{DailyPost, DailySchedule};
+use chrono::{DateTime, Utc};
+use serenity::all::{
+    AutocompleteChoice, ChannelId, CreateAutocompleteResponse, GuildId, PartialChannel, Permissions,
+};
+
+/// What the bot needs in the channel to post a tale.
+const NEEDED: Permissions = Permissions::VIEW_CHANNEL
+    .union(Permissions::SEND_MESSAGES)
+    .union(Permissions::EMBED_LINKS);
+
+/// A Tech Tale posted every day in a channel you choose.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("set", "off", "status", "preview"),
+    subcommand_required,
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
+pub async fn daily(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Post a Tech Tale every day in a channel, at a local time.
+#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+async fn set(
+    ctx: Context<'_>,
+    #[description = "Channel to post the tale in"]
+    #[channel_types("Text", "News")]
+    channel: PartialChannel,
+    #[description = "Local time, 24-hour HH:MM (for example 09:00)"] time: String,
+    #[description = "Time zone, for example Europe/Berlin"]
+    #[autocomplete = "time_zone"]
+    timezone: String,
+) -> Result<(), BotError> {
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    let parsed = daily::parse_local_time(&time)
+        .and_then(|time| daily::parse_time_zone(&timezone).map(|zone| (time, zone)));
+    let (time, zone) = match parsed {
+        Ok(rule) => rule,
+        Err(problem) => {
+            return say(
+                ctx,
+                Reply::notice("That schedule was not saved", problem.to_string()),
+            )
+            .await
+        }
+    };
+    ctx.defer_ephemeral().await?;
+    if let Err(why) = check_channel(ctx, guild, channel.id).await {
+        let text = format!(
+            "I cannot post in <#{}>: {why}. Give me View Channel, Send Messages and Embed Links there, then try again.",
+            channel.id
+        );
+        return say(ctx, Reply::notice("That channel does not work yet", text)).await;
+    }
+    let data = ctx.data();
+    let now = data.clock.now();
+    let schedule = data
+        .store
+        .set_daily(guild.get(), channel.id.get(), time, zone, now)
+        .await?;
+    data.daily.schedule_changed();
+    tracing::info!(
+        guild = guild.get(),
+        channel = channel.id.get(),
+        time = %time.format("%H:%M"),
+        zone = zone.name(),
+        "daily: schedule set"
+    );
+    let latest = data.store.latest_daily_post(guild.get()).await?;
+    let next = next_post_at(&schedule, latest.as_ref(), now);
+    let mut text = format!(
+        "A Tech Tale will be posted in <#{}> every day at {} ({}).",
+        channel.id,
+        time.format("%H:%M"),
+        zone.name()
+    );
+    if let Some(next) = next {
+        text.push_str(&format!("\nNext: {}.", when(&schedule, next)));
+    }
+    say(ctx, Reply::notice("Daily tale on", text)).await
+}
+
+/// Stop posting the daily Tech Tale.
+#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+async fn off(ctx: Context<'_>) -> Result<(), BotError> {
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    let data = ctx.data();
+    let was_on = data.store.daily_off(guild.get()).await?;
+    data.daily.schedule_changed();
+    tracing::info!(guild = guild.get(), was_on, "daily: schedule off");
+    let text = if was_on {
+        "No more daily tales. `/daily set` starts them again, with no repeats of tales already posted."
+    } else {
+        "There was no daily tale to stop. `/daily set` starts one."
+    };
+    say(ctx, Reply::notice("Daily tale off", text)).await
+}
+
+/// Where and when the daily Tech Tale is posted, and the last one.
+#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+async fn status(ctx: Context<'_>) -> Result<(), BotError> {
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    let data = ctx.data();
+    let now = data.clock.now();
+    let store = &data.store;
+    let schedule = store.daily_schedule(guild.get()).await?;
+    let latest = store.latest_daily_post(guild.get()).await?;
+    let last_posted = store.last_posted_daily(guild.get()).await?;
+    let reply = status_reply(
+        guild.get(),
+        schedule.as_ref(),
+        latest.as_ref(),
+        last_posted.as_ref(),
+        now,
+    );
+    say(ctx, reply).await
+}
+
+/// Show (only to you) the tale the daily post will bring next.
+#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    let data = ctx.data();
+    let store = &data.store;
+    let issue = match store.next_daily_tale(guild.get()).await? {
+        Some(number) => store.issue(number).await?,
+        None => None,
+    };
+    let Some(reply) = issue.and_then(|issue| daily::post_reply(&issue).ok()) else {
+        return say(
+            ctx,
+            Reply::notice("No tale to preview", "The archive holds no Tech Tale yet."),
+        )
+        .await;
+    };
+    let now = data.clock.now();
+    let schedule = store.daily_schedule(guild.get()).await?;
+    let latest = store.latest_daily_post(guild.get()).await?;
+    let next = schedule
+        .as_ref()
+        .and_then(|s| Some((s, next_post_at(s, latest.as_ref(), now)?)));
+    let content = match next {
+        Some((schedule, at)) => format!(
+            "Preview, only for you: the tale posted next, {}.",
+            when(schedule, at)
+        ),
+        None => "Preview, only for you: the tale the daily post would bring next (it is off; `/daily set` turns it on).".to_owned(),
+    };
+    let reply = Reply {
+        content: Some(content),
+        private: true,
+        ..reply
+    };
+    say(ctx, reply).await
+}
+
+/// Zone names matching what was typed.
+async fn time_zone(_ctx: Context<'_>, typed: &str) -> CreateAutocompleteResponse {
+    let names = zone_suggestions(typed, limits::AUTOCOMPLETE_CHOICES);
+    CreateAutocompleteResponse::new().set_choices(
+        names
+            .into_iter()
+            .map(|name| AutocompleteChoice::new(name, name))
+            .collect(),
+    )
+}
+
+async fn say(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
+    let reply = Reply {
+        private: true,
+        ..limits::enforce(reply)
+    };
+    ctx.send(render::command_reply(&reply)).await?;
+    Ok(())
+}
+
+/// Whether the bot may post tales in the channel: from the cache when it holds the server,
+/// else from Discord (channel, server roles, the bot's member). Err says what is missing.
+async fn check_channel(ctx: Context<'_>, guild: GuildId, channel: ChannelId) -> Result<(), String> {
+    let bot = ctx.framework().bot_id();
+    let cached = ctx.guild().and_then(|g| {
+        let channel = g.channels.get(&channel)?;
+        let member = g.members.get(&bot)?;
+        Some(g.user_permissions_in(channel, member))
+    });
+    let permissions = match cached {
+        Some(permissions) => permissions,
+        None => {
+            let http = ctx.http();
+            let fetched = async {
+                let channel = http.get_channel(channel).await?;
+                let guild = http.get_guild(guild).await?;
+                let member = http.get_member(guild.id, bot).await?;
+                Ok::<_, serenity::Error>(
+                    channel
+                        .guild()
+                        .map(|c| guild.user_permissions_in(&c, &member)),
+                )
+            };
+            match fetched.await {
+                Ok(Some(permissions)) => permissions,
+                Ok(None) => return Err("it is not a server channel".to_owned()),
+                Err(error) => {
+                    tracing::warn!(%error, channel = channel.get(), "daily: channel check failed");
+                    return Err("I cannot see it".to_owned());
+                }
+            }
+        }
+    };
+    let missing = NEEDED - permissions;
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("I lack {missing}"))
+    }
+}
+
+/// "Tue 2 Jun 2026, 09:00 CEST · <t:…:F> (<t:…:R>)": the server's local time, then the
+/// reader's own, as Discord shows timestamps in each reader's zone.
+fn when(schedule: &DailySchedule, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&schedule.zone);
+    let unix = at.timestamp();
+    format!(
+        "{} · <t:{unix}:F> (<t:{unix}:R>)",
+        local.format("%a %-d %b %Y, %H:%M %Z")
+    )
+}
+
+/// The `/daily status` card.
+fn status_reply(
+    guild: u64,
+    schedule: Option<&DailySchedule>,
+    latest: Option<&DailyPost>,
+    last_posted: Option<&DailyPost>,
+    now: DateTime<Utc>,
+) -> Reply {
+    let Some(schedule) = schedule else {
+        return Reply::notice(
+            "Daily tale: off",
+            "No daily tale is set up in this server. `/daily set` posts one every day in a channel, at a local time.",
+        );
+    };
+    let mut fields = vec![
+        Field::inline("Channel", format!("<#{}>", schedule.channel)),
+        Field::inline(
+            "Time",
+            format!(
+                "{} ({})",
+                schedule.time.format("%H:%M"),
+                schedule.zone.name()
+            ),
+        ),
+    ];
+    match next_post_at(schedule, latest, now) {
+        Some(next) => fields.push(Field::new("Next post", when(schedule, next))),
+        None => fields.push(Field::new("Next post", "none while the daily tale is off")),
+    }
+    fields.push(Field::new(
+        "Last post",
+        match last_posted {
+            Some(post) => {
+                let mut text = format!("{}: the tale of Import AI {}", post.date, post.issue);
+                if let Some(message) = post.message_id {
+                    text.push_str(&format!(
+                        " · https://discord.com/channels/{guild}/{}/{message}",
+                        post.channel
+                    ));
+                }
+                text
+            }
+            None => "none yet".to_owned(),
+        },
+    ));
+    if let Some(post) = latest.filter(|p| p.is_open()) {
+        if let Some(error) = &post.error {
+            fields.push(Field::new(
+                "Trying again",
+                format!("today's post failed ({error}); it will be retried today"),
+            ));
+        }
+    }
+    let (title, tone, description) = match (&schedule.problem, schedule.enabled) {
+        (_, true) => ("Daily tale: on", Tone::Notice, String::new()),
+        (Some(problem), false) => (
+            "Daily tale: stopped",
+            Tone::Problem,
+            format!("Stopped because {problem}. Fix it, then `/daily set` again."),
+        ),
+        (None, false) => ("Daily tale: stopped", Tone::Problem, String::new()),
+    };
+    Reply {
+        cards: vec![Card {
+            title: title.to_owned(),
+            description,
+            fields,
+            tone,
+            ..Card::default()
+        }],
+        private: true,
+        ..Reply::default()
+    }
+}

@@ -1,0 +1,350 @@
+//! `/daily` end to end: the real bot (poise, serenity, the scheduler it starts) connected to
+//! the local Discord API over REST and the gateway, with a hand-moved clock.
+
+mod daily_support;
+mod support;
+
+use chrono::{DateTime, TimeZone, Utc};
+use daily_support::{await_recorded, eventually, FlakyDiscord, Harness};
+use importai_bot::config::Secret;
+use importai_bot::discord::{self, BotSettings};
+use serde_json::Value;
+use serenity::all::GuildId;
+use std::time::Duration;
+use support::discord_api::{
+    ChannelAccess, InteractionBuilder, OptionKind, BOT_TOKEN, GENERAL_CHANNEL_ID, GUILD_ID,
+};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn june(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, day, h, m, 0).unwrap()
+}
+
+struct Bot {
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), discord::BotError>>,
+}
+
+impl Bot {
+    async fn start(h: &Harness) -> Self {
+        Self::start_via(h, h.discord.rest_base()).await
+    }
+
+    /// The bot with its REST calls sent to `api_base` (a proxy in front of the local Discord).
+    async fn start_via(h: &Harness, api_base: String) -> Self {
+        let store = h.open_store().await;
+        let settings = BotSettings {
+            token: Secret::new(BOT_TOKEN),
+            guild_id: Some(GuildId::new(GUILD_ID)),
+            api_base: Some(api_base),
+            feed: None,
+        };
+        let registrations = || {
+            h.discord
+                .requests()
+                .iter()
+                .filter(|r| r.method == "PUT" && r.path.ends_with("/commands") && r.status == 200)
+                .count()
+        };
+        let registered_before = registrations();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(discord::run(settings, store, h.shared_clock(), async {
+            let _ = stopped.await;
+        }));
+        // Ready once this process has registered its commands (poise's setup does that
+        // before it builds the bot's data and starts the scheduler).
+        assert!(
+            eventually(WAIT, || registrations() > registered_before).await,
+            "the bot registered its commands"
+        );
+        Self {
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::timeout(WAIT, &mut self.task)
+            .await
+            .expect("the bot stops promptly")
+            .expect("the bot task did not panic")
+            .expect("the bot ran without error");
+    }
+}
+
+/// Sends an interaction and returns the message it ended with (after a deferral, the edited
+/// original response), checking Discord would have accepted every part.
+async fn ask(h: &Harness, interaction: InteractionBuilder) -> Value {
+    let id = h.discord.send_interaction(interaction).await;
+    let first = h.discord.await_response(id, WAIT).await;
+    assert!(first.is_accepted(), "{:?}", first.violations);
+    assert!(first.latency() < Duration::from_secs(3));
+    if first.callback_type != Some(5) {
+        return first.data().clone();
+    }
+    // Deferred: the answer comes as the first follow-up (which Discord shows in place of
+    // "thinking…") or as an edit of the original response.
+    let answered = || {
+        let followup = h.discord.followups(id).into_iter().next();
+        followup.or_else(|| {
+            h.discord
+                .original_response(id)
+                .filter(|m| m["embeds"].as_array().is_some_and(|e| !e.is_empty()))
+        })
+    };
+    assert!(
+        eventually(WAIT, || answered().is_some()).await,
+        "no answer to {id}"
+    );
+    answered().unwrap()
+}
+
+fn daily(h: &Harness, sub: &str) -> InteractionBuilder {
+    h.discord
+        .command("daily")
+        .subcommand(sub)
+        .with_manage_guild()
+}
+
+fn set(h: &Harness, channel: u64, time: &str, zone: &str) -> InteractionBuilder {
+    daily(h, "set")
+        .option_channel("channel", channel, "tales")
+        .option_str("time", time)
+        .option_str("timezone", zone)
+}
+
+fn card(message: &Value) -> String {
+    serde_json::to_string(&message["embeds"][0]).unwrap()
+}
+
+fn is_private(message: &Value) -> bool {
+    message["flags"].as_u64().unwrap_or(0) & 64 != 0
+}
+
+#[tokio::test]
+async fn daily_is_registered_for_manage_server_only() {
+    let h = Harness::new(june(1, 6, 0)).await;
+    let bot = Bot::start(&h).await;
+    let commands = h.discord.registered_commands();
+    let daily = commands
+        .iter()
+        .find(|c| c["name"] == "daily")
+        .expect("/daily registered");
+    assert_eq!(daily["default_member_permissions"], "32", "Manage Server");
+    assert_eq!(daily["contexts"], serde_json::json!([0]), "servers only");
+    let subs: Vec<_> = daily["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(subs, ["set", "off", "status", "preview"]);
+
+    // A member without Manage Server is told so, privately; nothing is saved.
+    let denied = h
+        .discord
+        .command("daily")
+        .subcommand("set")
+        .option_channel("channel", GENERAL_CHANNEL_ID, "general")
+        .option_str("time", "09:00")
+        .option_str("timezone", "Europe/Berlin");
+    let reply = ask(&h, denied).await;
+    assert!(card(&reply).contains("Manage Server"), "{reply}");
+    assert!(is_private(&reply));
+    let store = h.open_store().await;
+    assert!(store.daily_schedule(GUILD_ID).await.unwrap().is_none());
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn time_zones_autocomplete_from_iana_names() {
+    let h = Harness::new(june(1, 6, 0)).await;
+    let bot = Bot::start(&h).await;
+    let id = h
+        .discord
+        .send_interaction(
+            h.discord
+                .autocomplete("daily")
+                .subcommand("set")
+                .with_manage_guild()
+                .focused("timezone", "new york", OptionKind::String),
+        )
+        .await;
+    let reply = h.discord.await_response(id, WAIT).await;
+    assert!(reply.is_accepted(), "{:?}", reply.violations);
+    let choices = reply.data()["choices"].as_array().unwrap().clone();
+    assert!(
+        choices.iter().any(|c| c["value"] == "America/New_York"),
+        "{choices:?}"
+    );
+    assert!(choices.len() <= 25);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn bad_times_zones_and_channels_are_refused_with_a_reason() {
+    let h = Harness::new(june(1, 6, 0)).await;
+    // A channel the bot may see but not post in, known before the bot connects.
+    let closed = h.discord.add_channel(GUILD_ID, "closed");
+    h.discord
+        .set_channel_access(closed, ChannelAccess::MissingPermissions);
+    let bot = Bot::start(&h).await;
+    let reply = ask(&h, set(&h, GENERAL_CHANNEL_ID, "25:00", "Europe/Berlin")).await;
+    assert!(card(&reply).contains("HH:MM"), "{reply}");
+    let reply = ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Mars/Olympus")).await;
+    assert!(card(&reply).contains("IANA"), "{reply}");
+    let reply = ask(&h, set(&h, closed, "09:00", "Europe/Berlin")).await;
+    assert!(card(&reply).contains("cannot post"), "{reply}");
+    assert!(card(&reply).contains("Send Messages"), "{reply}");
+    let store = h.open_store().await;
+    assert!(store.daily_schedule(GUILD_ID).await.unwrap().is_none());
+    h.discord.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn set_preview_post_status_problem_and_off_end_to_end() {
+    let h = Harness::new(june(1, 6, 0)).await; // 08:00 in Berlin
+    let bot = Bot::start(&h).await;
+
+    let reply = ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
+    assert!(is_private(&reply));
+    let text = card(&reply);
+    assert!(text.contains("Daily tale on"), "{text}");
+    assert!(text.contains(&format!("<#{GENERAL_CHANNEL_ID}>")), "{text}");
+    let nine = june(1, 7, 0).timestamp();
+    assert!(text.contains(&format!("<t:{nine}:F>")), "{text}");
+
+    let status = ask(&h, daily(&h, "status")).await;
+    let text = card(&status);
+    assert!(text.contains("Daily tale: on"), "{text}");
+    assert!(text.contains("09:00 (Europe/Berlin)"), "{text}");
+    assert!(text.contains(&format!("<t:{nine}:F>")) && text.contains(&format!("<t:{nine}:R>")));
+    assert!(text.contains("Mon 1 Jun 2026, 09:00 CEST"), "{text}");
+    assert!(text.contains("none yet"), "{text}");
+
+    let preview = ask(&h, daily(&h, "preview")).await;
+    assert!(is_private(&preview));
+    assert!(
+        h.posts_in(GENERAL_CHANNEL_ID).is_empty(),
+        "a preview posts nothing"
+    );
+
+    // 09:00 in Berlin: the scheduler the bot started posts the previewed tale.
+    h.clock.set(june(1, 7, 0));
+    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
+    let posted = &h.posts_in(GENERAL_CHANNEL_ID)[0];
+    assert_eq!(posted["embeds"], preview["embeds"], "preview == post");
+    assert_eq!(
+        posted["author"]["id"],
+        support::discord_api::BOT_USER_ID.to_string()
+    );
+
+    let store = h.open_store().await;
+    await_recorded(&store, GUILD_ID, june(1, 7, 0).date_naive()).await;
+    let status = ask(&h, daily(&h, "status")).await;
+    let text = card(&status);
+    assert!(text.contains("2026-06-01: the tale of Import AI"), "{text}");
+    let tomorrow = june(2, 7, 0).timestamp();
+    assert!(text.contains(&format!("<t:{tomorrow}:F>")), "{text}");
+
+    // The channel is deleted: the next post turns the schedule off, visibly.
+    h.discord
+        .set_channel_access(GENERAL_CHANNEL_ID, ChannelAccess::Deleted);
+    h.clock.set(june(2, 7, 0));
+    let mut stopped = false;
+    for _ in 0..500 {
+        let schedule = store.daily_schedule(GUILD_ID).await.unwrap().unwrap();
+        if !schedule.enabled {
+            stopped = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(stopped, "the schedule was turned off");
+    h.clock.set(june(2, 9, 0));
+    h.clock.set(june(3, 7, 0));
+    let status = ask(&h, daily(&h, "status")).await;
+    let text = card(&status);
+    assert!(text.contains("Daily tale: stopped"), "{text}");
+    assert!(text.contains("no longer exists"), "{text}");
+    let posts_to_channel = h
+        .discord
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.method == "POST" && r.path == format!("/channels/{GENERAL_CHANNEL_ID}/messages")
+        })
+        .count();
+    assert_eq!(
+        posts_to_channel, 2,
+        "one post, then one refused attempt; no retries"
+    );
+
+    let reply = ask(&h, daily(&h, "off")).await;
+    assert!(card(&reply).contains("Daily tale off"));
+    let status = ask(&h, daily(&h, "status")).await;
+    assert!(card(&status).contains("Daily tale: off"));
+    h.discord.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_bot_posts_after_a_restart_without_posting_twice() {
+    let h = Harness::new(june(1, 6, 0)).await;
+    let bot = Bot::start(&h).await;
+    ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
+    h.clock.set(june(1, 7, 0));
+    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
+    bot.stop().await;
+
+    // The same database, a new process, later the same day: nothing more that day.
+    h.clock.set(june(1, 12, 0));
+    let bot = Bot::start(&h).await;
+    let status = ask(&h, daily(&h, "status")).await;
+    assert!(card(&status).contains("2026-06-01"), "{status}");
+    h.clock.set(june(1, 21, 0));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(h.posts_in(GENERAL_CHANNEL_ID).len(), 1);
+    h.clock.set(june(2, 7, 0));
+    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 2).await);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn status_tells_when_todays_post_failed_and_will_be_retried() {
+    let h = Harness::new(june(1, 6, 0)).await;
+    let flaky = FlakyDiscord::start(h.discord.rest_base(), 1).await;
+    let bot = Bot::start_via(&h, flaky.base.clone()).await;
+    ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
+    h.clock.set(june(1, 7, 0));
+    assert!(eventually(WAIT, || flaky.refused() == 1).await);
+    let store = h.open_store().await;
+    let mut deferred = false;
+    for _ in 0..500 {
+        let post = store
+            .daily_post(GUILD_ID, june(1, 7, 0).date_naive())
+            .await
+            .unwrap();
+        if post.is_some_and(|p| p.retry_at.is_some()) {
+            deferred = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(deferred, "the failed post waits for its retry");
+    let status = ask(&h, daily(&h, "status")).await;
+    let text = card(&status);
+    assert!(text.contains("Trying again"), "{text}");
+    assert!(text.contains("500"), "{text}");
+    // 30 s later the retry posts it.
+    h.clock.set(june(1, 7, 0) + chrono::Duration::seconds(30));
+    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
+    bot.stop().await;
+}

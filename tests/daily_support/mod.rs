@@ -1,0 +1,250 @@
+//! Shared by the daily tale tests: a local Discord, a SQLite file that outlives "processes",
+//! a hand-moved clock, and an archive of ten tales.
+#![allow(dead_code)]
+
+use crate::support::discord_api::{FakeDiscord, RecordedRequest, BOT_USER_ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use importai_bot::archive::{Issue, Tale};
+use importai_bot::clock::{ManualClock, SharedClock};
+use importai_bot::discord::daily::{Faults, Scheduler, SchedulerOptions};
+use importai_bot::store::Store;
+use serde_json::Value;
+use serenity::all::UserId;
+use std::sync::Arc;
+use std::time::Duration;
+use tempfile::TempDir;
+
+/// The archive's tales are those of these issues.
+pub const TALES: std::ops::RangeInclusive<u32> = 301..=310;
+
+pub struct Harness {
+    pub discord: FakeDiscord,
+    pub clock: ManualClock,
+    pub url: String,
+    _dir: TempDir,
+}
+
+impl Harness {
+    /// A local Discord and an archive of ten tales in a fresh SQLite file; the clock at `start`.
+    pub async fn new(start: DateTime<Utc>) -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        let store = Store::open_empty(&url).await.expect("open store");
+        for number in TALES {
+            store.ingest(&issue(number)).await.expect("ingest");
+        }
+        store.close().await;
+        Self {
+            discord: FakeDiscord::start().await,
+            clock: ManualClock::new(start),
+            url,
+            _dir: dir,
+        }
+    }
+
+    /// The database as a new process opens it.
+    pub async fn open_store(&self) -> Store {
+        Store::open_empty(&self.url).await.expect("reopen store")
+    }
+
+    pub fn shared_clock(&self) -> SharedClock {
+        Arc::new(self.clock.clone())
+    }
+
+    /// A scheduler as a new process starts it, optionally stopping dead at checkpoints.
+    pub fn scheduler(&self, store: &Store, faults: Option<Faults>) -> Scheduler {
+        self.scheduler_through(store, &self.discord.rest_base(), faults)
+    }
+
+    /// A scheduler whose requests go to `base` (a proxy in front of the local Discord).
+    pub fn scheduler_through(
+        &self,
+        store: &Store,
+        base: &str,
+        faults: Option<Faults>,
+    ) -> Scheduler {
+        let http = Arc::new(
+            serenity::all::HttpBuilder::new(crate::support::discord_api::BOT_TOKEN)
+                .proxy(base)
+                .ratelimiter_disabled(true)
+                .build(),
+        );
+        Scheduler::new(
+            store.clone(),
+            self.shared_clock(),
+            http,
+            UserId::new(BOT_USER_ID),
+        )
+        .configured(
+            SchedulerOptions {
+                max_tick: Duration::from_millis(20),
+                ..SchedulerOptions::default()
+            },
+            faults,
+        )
+    }
+
+    /// The messages in a channel, oldest first.
+    pub fn posts_in(&self, channel: u64) -> Vec<Value> {
+        self.discord.messages_in(channel)
+    }
+
+    /// The issue numbers of the tales posted in a channel, oldest first.
+    pub fn tales_in(&self, channel: u64) -> Vec<u32> {
+        self.posts_in(channel).iter().map(tale_of).collect()
+    }
+
+    /// Requests the bot made to a channel's message endpoints, by method.
+    pub fn channel_requests(&self, channel: u64, method: &str) -> Vec<RecordedRequest> {
+        let path = format!("/channels/{channel}/messages");
+        self.discord
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path.starts_with(&path))
+            .collect()
+    }
+}
+
+/// The issue number in a posted tale's footer ("Tech Tales · Import AI 305").
+pub fn tale_of(message: &Value) -> u32 {
+    let footer = message["embeds"][0]["footer"]["text"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a tale embed with a footer: {message}"));
+    footer
+        .split("Import AI ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("an issue number in {footer:?}"))
+}
+
+pub fn issue(number: u32) -> Issue {
+    Issue {
+        number,
+        title: format!("Issue {number}: robots, benchmarks and chips"),
+        published: NaiveDate::from_ymd_opt(2022, 11, 1 + number % 28),
+        url: Some(format!("https://importai.substack.com/p/import-ai-{number}")),
+        sections: vec![],
+        tale: Some(Tale {
+            title: format!("The lighthouse keeper’s model, part {number}"),
+            setting: Some(format!("Earth, {}", 2020 + number % 50)),
+            body: format!(
+                "It woke at dawn and counted the ships… {number} of them, each a question.\n\n“Why do you count?” asked the keeper."
+            ),
+            inspired_by: Some("lighthouses; counting; small models".to_owned()),
+        }),
+        mentions: vec![],
+    }
+}
+
+/// Polls `check` until it holds or `timeout` passes; for state another task changes.
+pub async fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if check() {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// A proxy in front of the local Discord that answers `500` to the next `failures` message
+/// sends (counting each in `refused`) and passes everything else through.
+pub struct FlakyDiscord {
+    pub base: String,
+    pub failures: Arc<std::sync::atomic::AtomicUsize>,
+    pub refused: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FlakyDiscord {
+    pub async fn start(upstream: String, failures: usize) -> Self {
+        use axum::body::{to_bytes, Body};
+        use axum::http::{Request, Response, StatusCode};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the proxy");
+        let base = format!("http://{}", listener.local_addr().expect("proxy address"));
+        let failing = Arc::new(AtomicUsize::new(failures));
+        let refused = Arc::new(AtomicUsize::new(0));
+        let client = reqwest::Client::new();
+        let (failing_in, refused_in) = (Arc::clone(&failing), Arc::clone(&refused));
+        let app = axum::Router::new().fallback(move |request: Request<Body>| {
+            let (client, upstream) = (client.clone(), upstream.clone());
+            let (failing, refused) = (Arc::clone(&failing_in), Arc::clone(&refused_in));
+            async move {
+                let path = request
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default();
+                let is_send = request.method() == "POST" && path.contains("/messages");
+                let fail = is_send
+                    && failing
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                        .is_ok();
+                if fail {
+                    refused.fetch_add(1, Ordering::SeqCst);
+                    return Response::builder()
+                        .status(StatusCode::INTERNAL_SERVER_ERROR)
+                        .header("content-type", "application/json")
+                        .body(Body::from(
+                            r#"{"message": "Internal Server Error", "code": 0}"#,
+                        ))
+                        .expect("response");
+                }
+                let (parts, body) = request.into_parts();
+                let body = to_bytes(body, 16 << 20).await.unwrap_or_default();
+                let mut forward = client.request(parts.method, format!("{upstream}{path}"));
+                for (name, value) in &parts.headers {
+                    if name != "host" && name != "content-length" {
+                        forward = forward.header(name, value);
+                    }
+                }
+                let answer = forward
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("the local Discord answers");
+                let status = answer.status();
+                let content_type = answer.headers().get("content-type").cloned();
+                let bytes = answer.bytes().await.unwrap_or_default();
+                let mut response = Response::builder().status(status);
+                if let Some(content_type) = content_type {
+                    response = response.header("content-type", content_type);
+                }
+                response.body(Body::from(bytes)).expect("response")
+            }
+        });
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self {
+            base,
+            failures: failing,
+            refused,
+        }
+    }
+
+    pub fn refused(&self) -> usize {
+        self.refused.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Waits until the server's post for `date` is recorded as posted (the scheduler records
+/// it just after Discord answers the send).
+pub async fn await_recorded(store: &Store, guild: u64, date: NaiveDate) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let post = store.daily_post(guild, date).await.expect("read the post");
+        if post.is_some_and(|p| p.state == importai_bot::store::PostState::Posted) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the post for {date} was not recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
