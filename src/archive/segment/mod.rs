@@ -26,6 +26,20 @@ pub(crate) struct Unit {
     pub para_start: bool,
 }
 
+/// Units of plain paragraphs, one per line, for the section and tale parsers' tests.
+#[cfg(test)]
+pub(crate) fn units_of(paragraphs: &[&str]) -> Vec<Unit> {
+    paragraphs
+        .iter()
+        .flat_map(|paragraph| {
+            paragraph.split('\n').enumerate().map(|(i, line)| Unit {
+                line: Line::plain(line),
+                para_start: i == 0,
+            })
+        })
+        .collect()
+}
+
 impl Unit {
     fn text(&self) -> &str {
         &self.line.text

@@ -227,15 +227,7 @@ mod tests {
     use super::*;
 
     fn units(paragraphs: &[&str]) -> Vec<Unit> {
-        paragraphs
-            .iter()
-            .flat_map(|paragraph| {
-                paragraph.split('\n').enumerate().map(|(i, line)| Unit {
-                    line: Line::plain(line),
-                    para_start: i == 0,
-                })
-            })
-            .collect()
+        super::super::units_of(paragraphs)
     }
 
     fn section(paragraphs: &[&str]) -> ParsedSection {

@@ -95,18 +95,9 @@ pub fn parse(units: &[Unit]) -> Option<ParsedTale> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::paragraph::Line;
 
     fn units(paragraphs: &[&str]) -> Vec<Unit> {
-        paragraphs
-            .iter()
-            .flat_map(|paragraph| {
-                paragraph.split('\n').enumerate().map(|(i, line)| Unit {
-                    line: Line::plain(line),
-                    para_start: i == 0,
-                })
-            })
-            .collect()
+        super::super::units_of(paragraphs)
     }
 
     fn tale(paragraphs: &[&str]) -> Tale {
