@@ -21,13 +21,15 @@ impl Store {
     pub async fn issues(&self, numbers: &[u32]) -> Result<Vec<Issue>> {
         // The numbers travel as one JSON array parameter, read back by json_each.
         let numbers = serde_json::Value::from(numbers.to_vec()).to_string();
+        // One connection for the five reads: one pool checkout instead of five.
+        let mut conn = self.pool.acquire().await?;
 
         let issue_rows: Vec<IssueRow> = sqlx::query_as(
             "SELECT number, title, published, url FROM issues
              WHERE number IN (SELECT value FROM json_each(?1)) ORDER BY number",
         )
         .bind(&numbers)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut issues = BTreeMap::new();
         for row in issue_rows {
@@ -39,7 +41,7 @@ impl Store {
              WHERE issue IN (SELECT value FROM json_each(?1)) ORDER BY issue, position",
         )
         .bind(&numbers)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         for row in sections {
             if let Some(issue) = issues.get_mut(&row.issue) {
@@ -52,7 +54,7 @@ impl Store {
              WHERE issue IN (SELECT value FROM json_each(?1)) ORDER BY issue, section, ordinal",
         )
         .bind(&numbers)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         for row in links {
             let section = issues.get_mut(&row.issue).and_then(|issue| {
@@ -71,7 +73,7 @@ impl Store {
              WHERE issue IN (SELECT value FROM json_each(?1))",
         )
         .bind(&numbers)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         for row in tales {
             if let Some(issue) = issues.get_mut(&row.issue) {
@@ -84,7 +86,7 @@ impl Store {
              WHERE issue IN (SELECT value FROM json_each(?1)) ORDER BY issue, mentioned",
         )
         .bind(&numbers)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         for (number, mentioned) in mentions {
             if let Some(issue) = issues.get_mut(&number) {
