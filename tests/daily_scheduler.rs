@@ -38,14 +38,13 @@ fn june(day: u32, h: u32, m: u32) -> DateTime<Utc> {
 
 /// Schedules the default guild's general channel at 09:00 Berlin, effective at the clock's now.
 async fn set_nine_berlin(h: &Harness, store: &Store) {
+    set_general(h, store, hm(9, 0), BERLIN).await;
+}
+
+/// Schedules the default guild's general channel at `time` in `zone`, effective now.
+async fn set_general(h: &Harness, store: &Store, time: NaiveTime, zone: Tz) {
     store
-        .set_daily(
-            GUILD_ID,
-            GENERAL_CHANNEL_ID,
-            hm(9, 0),
-            BERLIN,
-            h.clock.now(),
-        )
+        .set_daily(GUILD_ID, GENERAL_CHANNEL_ID, time, zone, h.clock.now())
         .await
         .unwrap();
 }
@@ -397,16 +396,7 @@ async fn setting_the_schedule_again_after_a_problem_resumes_posting() {
 async fn spring_forward_0230_in_berlin_posts_at_0300() {
     let h = Harness::new(utc(2026, 3, 28, 12, 0)).await;
     let store = h.open_store().await;
-    store
-        .set_daily(
-            GUILD_ID,
-            GENERAL_CHANNEL_ID,
-            hm(2, 30),
-            BERLIN,
-            h.clock.now(),
-        )
-        .await
-        .unwrap();
+    set_general(&h, &store, hm(2, 30), BERLIN).await;
     let scheduler = h.scheduler(&store, None);
     // 03:00 CEST on the 29th is 01:00 UTC.
     assert_eq!(
@@ -430,16 +420,7 @@ async fn spring_forward_0230_in_berlin_posts_at_0300() {
 async fn fall_back_0230_in_berlin_posts_once_at_the_first_0230() {
     let h = Harness::new(utc(2026, 10, 24, 12, 0)).await;
     let store = h.open_store().await;
-    store
-        .set_daily(
-            GUILD_ID,
-            GENERAL_CHANNEL_ID,
-            hm(2, 30),
-            BERLIN,
-            h.clock.now(),
-        )
-        .await
-        .unwrap();
+    set_general(&h, &store, hm(2, 30), BERLIN).await;
     let scheduler = h.scheduler(&store, None);
     assert_eq!(
         scheduler.tick().await.unwrap(),
@@ -461,10 +442,7 @@ async fn new_york_posts_at_its_local_time_across_spring_forward() {
     let zone: Tz = chrono_tz::America::New_York;
     let h = Harness::new(utc(2026, 3, 6, 12, 0)).await;
     let store = h.open_store().await;
-    store
-        .set_daily(GUILD_ID, GENERAL_CHANNEL_ID, hm(9, 0), zone, h.clock.now())
-        .await
-        .unwrap();
+    set_general(&h, &store, hm(9, 0), zone).await;
     let scheduler = h.scheduler(&store, None);
     // 09:00 EST = 14:00 UTC on the 7th; 09:00 EDT = 13:00 UTC on the 8th.
     for (due, tomorrow) in [
