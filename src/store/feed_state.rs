@@ -195,6 +195,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.forget_recent_if_changed(&result.outcomes);
         Ok(result)
     }
 

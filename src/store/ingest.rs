@@ -26,7 +26,16 @@ impl Store {
             outcomes.push((issue.number, upsert(&mut tx, issue).await?));
         }
         tx.commit().await?;
+        self.forget_recent_if_changed(&outcomes);
         Ok(outcomes)
+    }
+
+    /// After a commit: kept issues are stale if any issue was added or changed (a new issue
+    /// can also change who mentions an old one).
+    pub(super) fn forget_recent_if_changed(&self, outcomes: &[(u32, IngestOutcome)]) {
+        if outcomes.iter().any(|(_, o)| *o != IngestOutcome::Unchanged) {
+            self.recent.forget_all();
+        }
     }
 
     /// Stores one issue in its own transaction.

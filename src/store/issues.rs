@@ -1,9 +1,11 @@
 //! Reading issues back: whole issues for the answers, and the small lookups around them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::recent::KeptIssue;
 use super::{ArchiveStats, IssueTitle, Result, Store};
 use crate::archive::{Issue, Link, Section, Tale};
 
@@ -13,7 +15,25 @@ const MAX_AUTOCOMPLETE_WORDS: usize = 8;
 impl Store {
     /// The full issue: sections and their links in order, the tale, the mentions.
     pub async fn issue(&self, number: u32) -> Result<Option<Issue>> {
-        Ok(self.issues(&[number]).await?.pop())
+        Ok(self
+            .recent_issue(number)
+            .await?
+            .map(|kept| kept.issue.clone()))
+    }
+
+    /// The issue from memory if it was read since the archive last changed, else from the
+    /// database (and then kept).
+    async fn recent_issue(&self, number: u32) -> Result<Option<Arc<KeptIssue>>> {
+        self.recent.notice_outside_changes().await;
+        if let Some(kept) = self.recent.get(number) {
+            return Ok(Some(kept));
+        }
+        let generation = self.recent.generation();
+        let Some(issue) = self.issues(&[number]).await?.pop() else {
+            return Ok(None);
+        };
+        let mentioned_by = self.read_mentioned_by(number).await?;
+        Ok(Some(self.recent.keep(generation, issue, mentioned_by)))
     }
 
     /// The issues with these numbers that the archive holds, ascending by number, each
@@ -123,6 +143,14 @@ impl Store {
 
     /// Issues that cite issue `number`, ascending.
     pub async fn mentioned_by(&self, number: u32) -> Result<Vec<u32>> {
+        match self.recent_issue(number).await? {
+            Some(kept) => Ok(kept.mentioned_by.clone()),
+            // Issues the archive lacks can still be mentioned by those it holds.
+            None => self.read_mentioned_by(number).await,
+        }
+    }
+
+    async fn read_mentioned_by(&self, number: u32) -> Result<Vec<u32>> {
         Ok(
             sqlx::query_scalar("SELECT issue FROM mentions WHERE mentioned = ? ORDER BY issue")
                 .bind(number)

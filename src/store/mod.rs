@@ -14,17 +14,22 @@ mod daily;
 mod feed_state;
 mod ingest;
 mod issues;
+mod recent;
 mod search;
 
 pub use daily::{DailyPost, DailySchedule, PostState};
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, SqliteConnection};
 use thiserror::Error;
 
 use crate::archive;
+
+pub use recent::BUDGET_BYTES as RECENT_ISSUES_BUDGET_BYTES;
 
 pub use announce::{AnnounceSettings, Claim, PendingAnnouncement, SentAnnouncement};
 pub use feed_state::{FeedIngest, FeedState, Validators};
@@ -108,10 +113,11 @@ pub struct SearchHit {
 pub const HIGHLIGHT_START: char = '\u{2}';
 pub const HIGHLIGHT_END: char = '\u{3}';
 
-/// The archive database. Cheap to clone (a pool handle).
+/// The archive database. Cheap to clone (a pool handle and the shared recent issues).
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: sqlx::SqlitePool,
+    recent: Arc<recent::RecentIssues>,
 }
 
 /// How long a write waits for another writer (another process ingesting) before failing.
@@ -148,11 +154,15 @@ impl Store {
             // Each connection keeps its own page cache: three keep the serving process under
             // 50 MB at 10,000 issues (`cargo bench --bench serve`), four do not.
             .max_connections(POOL_CONNECTIONS)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(open_error)?;
         sqlx::migrate!().run(&pool).await?;
-        Ok(Store { pool })
+        let watcher: SqliteConnection = options.connect().await.map_err(open_error)?;
+        Ok(Store {
+            pool,
+            recent: Arc::new(recent::RecentIssues::new(recent::BUDGET_BYTES, watcher)),
+        })
     }
 
     /// The connection pool, for features that keep their own tables in this database.
@@ -162,7 +172,19 @@ impl Store {
 
     /// Waits for open connections to finish and closes them.
     pub async fn close(&self) {
+        self.recent.close().await;
         self.pool.close().await;
+    }
+
+    /// Makes changes that another process wrote to the archive visible now. Without this
+    /// they show within a second (see `recent`).
+    pub async fn notice_outside_changes(&self) {
+        self.recent.check_now().await;
+    }
+
+    /// Memory held by recently read issues, in bytes (bounded by a fixed budget).
+    pub fn recent_issue_bytes(&self) -> u64 {
+        self.recent.bytes()
     }
 
     async fn fill_from_bundled_archive(&self) -> Result<()> {

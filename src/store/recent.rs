@@ -1,0 +1,268 @@
+//! Recently read issues, kept in memory so that answering about an issue usually needs no
+//! query at all.
+//!
+//! Readers ask about the same few issues again and again, and the archive changes only when
+//! something ingests. So whole issues (with the issues that mention them) are kept up to a
+//! byte budget, and everything kept is forgotten when the archive changes:
+//! - at once when this process writes it (the store calls [`RecentIssues::forget_all`]);
+//! - within [`CHANGE_CHECK_INTERVAL`] when another process does, seen through SQLite's
+//!   `PRAGMA data_version` on a connection of its own (the pragma only reports commits made
+//!   by *other* connections, so it cannot share the pool's).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::SqliteConnection;
+
+use crate::archive::Issue;
+
+/// Memory for kept issues. The bundled archive takes about 0.2 MB; the real newsletter,
+/// some 400 issues, about 6 MB; so the issues people are reading stay while the serving
+/// process keeps under 50 MB even over an archive of 10,000 issues.
+pub const BUDGET_BYTES: u64 = 2 * 1024 * 1024;
+/// How stale a kept issue may be after another process changed the archive.
+pub(super) const CHANGE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
+/// An issue as read, with the issues that mention it.
+#[derive(Debug)]
+pub(super) struct KeptIssue {
+    pub issue: Issue,
+    pub mentioned_by: Vec<u32>,
+    /// The archive generation it was read in: a read that raced a change is never served.
+    generation: u64,
+    bytes: u64,
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl quick_cache::Weighter<u32, Arc<KeptIssue>> for ByBytes {
+    fn weight(&self, _number: &u32, kept: &Arc<KeptIssue>) -> u64 {
+        kept.bytes
+    }
+}
+
+/// The archive's change counter as seen by the watching connection.
+struct Watch {
+    connection: Option<SqliteConnection>,
+    data_version: Option<i64>,
+    checked_at: Option<Instant>,
+}
+
+pub(super) struct RecentIssues {
+    kept: quick_cache::sync::Cache<u32, Arc<KeptIssue>, ByBytes>,
+    generation: AtomicU64,
+    watch: tokio::sync::Mutex<Watch>,
+}
+
+impl std::fmt::Debug for RecentIssues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecentIssues")
+            .field("issues", &self.kept.len())
+            .field("bytes", &self.kept.weight())
+            .field("generation", &self.generation.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+impl RecentIssues {
+    /// `watcher` is a connection to the same database that the pool does not use.
+    pub fn new(budget_bytes: u64, watcher: SqliteConnection) -> Self {
+        // Issues average some 15 KB; the estimate only sizes the cache's table.
+        let estimated_issues = (budget_bytes / 15_000).max(16) as usize;
+        RecentIssues {
+            kept: quick_cache::sync::Cache::with_weighter(estimated_issues, budget_bytes, ByBytes),
+            generation: AtomicU64::new(0),
+            watch: tokio::sync::Mutex::new(Watch {
+                connection: Some(watcher),
+                data_version: None,
+                checked_at: None,
+            }),
+        }
+    }
+
+    /// The generation a read starting now belongs to: pass it to [`RecentIssues::keep`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The kept issue, unless the archive changed since it was read.
+    pub fn get(&self, number: u32) -> Option<Arc<KeptIssue>> {
+        let kept = self.kept.get(&number)?;
+        (kept.generation == self.generation()).then_some(kept)
+    }
+
+    /// Keeps an issue read in `generation`; a read from before the latest change is dropped.
+    pub fn keep(&self, generation: u64, issue: Issue, mentioned_by: Vec<u32>) -> Arc<KeptIssue> {
+        let bytes = issue_bytes(&issue) + 4 * mentioned_by.len() as u64;
+        let kept = Arc::new(KeptIssue {
+            issue,
+            mentioned_by,
+            generation,
+            bytes,
+        });
+        if generation == self.generation() {
+            self.kept.insert(kept.issue.number, Arc::clone(&kept));
+        }
+        kept
+    }
+
+    /// Forgets every kept issue: the archive has changed.
+    pub fn forget_all(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.kept.clear();
+    }
+
+    /// Bytes held now, by the same measure as the budget.
+    pub fn bytes(&self) -> u64 {
+        self.kept.weight()
+    }
+
+    /// Forgets everything if another connection committed since the last check, checking
+    /// at most once per [`CHANGE_CHECK_INTERVAL`]. A reader that finds a check already
+    /// running goes on without waiting.
+    pub async fn notice_outside_changes(&self) {
+        let Ok(mut watch) = self.watch.try_lock() else {
+            return;
+        };
+        if watch
+            .checked_at
+            .is_some_and(|at| at.elapsed() < CHANGE_CHECK_INTERVAL)
+        {
+            return;
+        }
+        self.check(&mut watch).await;
+    }
+
+    /// Checks for outside changes now, waiting for a check already running.
+    pub async fn check_now(&self) {
+        let mut watch = self.watch.lock().await;
+        self.check(&mut watch).await;
+    }
+
+    async fn check(&self, watch: &mut Watch) {
+        let version = match watch.connection.as_mut() {
+            Some(connection) => sqlx::query_scalar::<_, i64>("PRAGMA data_version")
+                .fetch_one(connection)
+                .await
+                .ok(),
+            None => None,
+        };
+        // If the check cannot be made, nothing kept can be trusted.
+        if version.is_none() || version != watch.data_version {
+            if version.is_none() {
+                tracing::warn!("cannot check the archive for changes; reading it afresh");
+            }
+            self.forget_all();
+        }
+        watch.data_version = version;
+        watch.checked_at = Some(Instant::now());
+    }
+
+    /// Closes the watching connection.
+    pub async fn close(&self) {
+        let mut watch = self.watch.lock().await;
+        if let Some(connection) = watch.connection.take() {
+            use sqlx::Connection;
+            let _ = connection.close().await;
+        }
+    }
+}
+
+/// What an issue holds, in bytes: its text plus a little for each allocation.
+fn issue_bytes(issue: &Issue) -> u64 {
+    const PER_ALLOCATION: usize = 32;
+    let text = |s: &str| s.len() + PER_ALLOCATION;
+    let optional = |s: &Option<String>| s.as_deref().map_or(0, text);
+    let links: usize = issue
+        .sections
+        .iter()
+        .flat_map(|section| &section.links)
+        .map(|link| {
+            text(&link.label) + text(&link.title) + optional(&link.source) + optional(&link.url)
+        })
+        .sum();
+    let sections: usize = issue
+        .sections
+        .iter()
+        .map(|s| {
+            text(&s.title)
+                + optional(&s.teaser)
+                + text(&s.summary)
+                + optional(&s.why_it_matters)
+                + text(&s.body)
+        })
+        .sum();
+    let tale = issue.tale.as_ref().map_or(0, |tale| {
+        text(&tale.title) + optional(&tale.setting) + text(&tale.body) + optional(&tale.inspired_by)
+    });
+    let fixed = std::mem::size_of::<Issue>() + 4 * issue.mentions.len();
+    (fixed + text(&issue.title) + optional(&issue.url) + sections + links + tale) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    async fn recent() -> RecentIssues {
+        let watcher = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        RecentIssues::new(BUDGET_BYTES, watcher)
+    }
+
+    fn issue(number: u32) -> Issue {
+        Issue {
+            number,
+            title: format!("Issue {number}"),
+            published: None,
+            url: None,
+            sections: Vec::new(),
+            tale: None,
+            mentions: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_read_that_raced_a_change_is_not_kept() {
+        let recent = recent().await;
+        let generation = recent.generation();
+        recent.forget_all();
+        let kept = recent.keep(generation, issue(301), vec![305]);
+        assert_eq!(
+            kept.mentioned_by,
+            [305],
+            "the reader still gets what it read"
+        );
+        assert!(recent.get(301).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_kept_issue_is_served_until_forgotten() {
+        let recent = recent().await;
+        recent.keep(recent.generation(), issue(301), Vec::new());
+        assert_eq!(recent.get(301).unwrap().issue, issue(301));
+        recent.forget_all();
+        assert!(recent.get(301).is_none());
+        assert_eq!(recent.bytes(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_failed_check_forgets_everything() {
+        let recent = recent().await;
+        recent.check_now().await;
+        recent.keep(recent.generation(), issue(301), Vec::new());
+        recent.close().await;
+        recent.check_now().await;
+        assert!(recent.get(301).is_none());
+    }
+
+    #[test]
+    fn bytes_grow_with_the_text() {
+        let small = issue(1);
+        let mut large = issue(1);
+        large.title = "x".repeat(10_000);
+        let grown = 10_000 - small.title.len() as u64;
+        assert_eq!(issue_bytes(&large) - issue_bytes(&small), grown);
+    }
+}
