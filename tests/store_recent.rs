@@ -93,6 +93,30 @@ async fn another_process_writing_shows_when_noticed() {
 }
 
 #[tokio::test]
+async fn the_counts_follow_every_change() {
+    let (store, url, _dir) = empty_store().await;
+    store.ingest(&issue(301)).await.unwrap();
+    assert_eq!(store.stats().await.unwrap().issues, 1);
+
+    store.ingest(&issue(302)).await.unwrap();
+    assert_eq!(store.stats().await.unwrap().issues, 2);
+    assert_eq!(store.stats().await.unwrap().last, Some(302));
+
+    change_from_outside(&url, 303, "Added elsewhere").await;
+    assert_eq!(
+        store.stats().await.unwrap().issues,
+        2,
+        "counted before the change"
+    );
+    store.notice_outside_changes().await;
+    let stats = store.stats().await.unwrap();
+    assert_eq!(
+        (stats.issues, stats.sections, stats.last),
+        (3, 6, Some(303))
+    );
+}
+
+#[tokio::test]
 async fn another_process_writing_shows_within_a_second_unasked() {
     let (store, url, _dir) = empty_store().await;
     store.ingest(&issue(301)).await.unwrap();

@@ -177,7 +177,20 @@ impl Store {
         Ok(first.zip(last))
     }
 
+    /// The archive's size; counted once per change of the archive, since counting takes
+    /// milliseconds at 10,000 issues.
     pub async fn stats(&self) -> Result<ArchiveStats> {
+        self.recent.notice_outside_changes().await;
+        if let Some(stats) = self.recent.stats() {
+            return Ok(stats);
+        }
+        let generation = self.recent.generation();
+        let stats = self.count_archive().await?;
+        self.recent.keep_stats(generation, stats.clone());
+        Ok(stats)
+    }
+
+    async fn count_archive(&self) -> Result<ArchiveStats> {
         let (issues, sections, tales, links, first, last): (
             u32,
             u32,

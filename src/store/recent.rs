@@ -3,7 +3,8 @@
 //!
 //! Readers ask about the same few issues again and again, and the archive changes only when
 //! something ingests. So whole issues (with the issues that mention them) are kept up to a
-//! byte budget, and everything kept is forgotten when the archive changes:
+//! byte budget, with the archive's counts for `/about`, and everything kept is forgotten
+//! when the archive changes:
 //! - at once when this process writes it (the store calls [`RecentIssues::forget_all`]);
 //! - within [`CHANGE_CHECK_INTERVAL`] when another process does, seen through SQLite's
 //!   `PRAGMA data_version` on a connection of its own (the pragma only reports commits made
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::SqliteConnection;
 
+use super::ArchiveStats;
 use crate::archive::Issue;
 
 /// Memory for kept issues. The bundled archive takes about 0.2 MB; the real newsletter,
@@ -52,6 +54,8 @@ struct Watch {
 
 pub(super) struct RecentIssues {
     kept: quick_cache::sync::Cache<u32, Arc<KeptIssue>, ByBytes>,
+    /// The counts and the generation they were made in.
+    stats: std::sync::Mutex<Option<(u64, ArchiveStats)>>,
     generation: AtomicU64,
     watch: tokio::sync::Mutex<Watch>,
 }
@@ -73,6 +77,7 @@ impl RecentIssues {
         let estimated_issues = (budget_bytes / 15_000).max(16) as usize;
         RecentIssues {
             kept: quick_cache::sync::Cache::with_weighter(estimated_issues, budget_bytes, ByBytes),
+            stats: std::sync::Mutex::new(None),
             generation: AtomicU64::new(0),
             watch: tokio::sync::Mutex::new(Watch {
                 connection: Some(watcher),
@@ -106,6 +111,27 @@ impl RecentIssues {
             self.kept.insert(kept.issue.number, Arc::clone(&kept));
         }
         kept
+    }
+
+    /// The archive's counts, unless it changed since they were made.
+    pub fn stats(&self) -> Option<ArchiveStats> {
+        let kept = self
+            .stats
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*kept {
+            Some((generation, stats)) if *generation == self.generation() => Some(stats.clone()),
+            _ => None,
+        }
+    }
+
+    /// Keeps counts made in `generation` (a generation that has passed is never served).
+    pub fn keep_stats(&self, generation: u64, stats: ArchiveStats) {
+        let mut kept = self
+            .stats
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *kept = Some((generation, stats));
     }
 
     /// Forgets every kept issue: the archive has changed.
