@@ -1,6 +1,8 @@
 //! The serving process under a burst: 200 interactions dispatched at once to the real
 //! `importai-bot serve` binary, talking to the local Discord API; time to first response
-//! (p50, p99) and the process's peak memory, with the bundled archive and with 10,000 issues.
+//! (p50, p99), the process's peak memory, and the CPU time it and the harness (the local
+//! Discord API sharing the machine) spent per interaction, with the bundled archive and with
+//! 10,000 issues.
 //!
 //! Run: `cargo bench --bench serve`
 
@@ -23,6 +25,10 @@ struct Run {
     p50: Duration,
     p99: Duration,
     peak_kib: u64,
+    /// CPU time the serving process spent per interaction of the rounds.
+    cpu_per_interaction: Duration,
+    /// The same for this process: the local Discord API and the measuring.
+    harness_cpu_per_interaction: Duration,
 }
 
 fn start_serve(db: &Path, discord: &FakeDiscord) -> Child {
@@ -48,6 +54,21 @@ fn peak_memory_kib(pid: u32) -> u64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// CPU time (user and system) a process has used so far, from /proc/PID/stat.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<u64>().ok())
+        .sum();
+    // Linux reports in USER_HZ, which is 100 on every platform it runs on.
+    Duration::from_millis(ticks * 10)
 }
 
 /// A mix of what readers do, over issues the archive holds. The `i`th interaction of a run:
@@ -91,6 +112,8 @@ async fn measure(db: &Path, first: i64, count: i64) -> Run {
 
     let mut p50s = Vec::new();
     let mut p99s = Vec::new();
+    let cpu_before = cpu_time(child.id());
+    let harness_cpu_before = cpu_time(std::process::id());
     for round in 0..ROUNDS {
         let sends = (round * BURST..(round + 1) * BURST)
             .map(|i| discord.send_interaction(interaction(&discord, i, first, count)));
@@ -105,6 +128,10 @@ async fn measure(db: &Path, first: i64, count: i64) -> Run {
         p50s.push(percentile(&latencies, 0.50));
         p99s.push(percentile(&latencies, 0.99));
     }
+    let interactions = (ROUNDS * BURST) as u32;
+    let cpu_per_interaction = cpu_time(child.id()).saturating_sub(cpu_before) / interactions;
+    let harness_cpu_per_interaction =
+        cpu_time(std::process::id()).saturating_sub(harness_cpu_before) / interactions;
     let peak_kib = peak_memory_kib(child.id());
     discord.assert_no_violations();
     let _ = Command::new("kill")
@@ -117,6 +144,8 @@ async fn measure(db: &Path, first: i64, count: i64) -> Run {
         p50: p50s[ROUNDS / 2],
         p99: p99s[ROUNDS / 2],
         peak_kib,
+        cpu_per_interaction,
+        harness_cpu_per_interaction,
     }
 }
 
@@ -142,8 +171,8 @@ fn main() {
 
         println!("{BURST} interactions at once, {ROUNDS} rounds; medians over rounds");
         println!(
-            "{:<14} {:>10} {:>10} {:>12}",
-            "archive", "p50", "p99", "peak RSS"
+            "{:<14} {:>10} {:>10} {:>12} {:>14} {:>14}",
+            "archive", "p50", "p99", "peak RSS", "serve CPU", "harness CPU"
         );
         for (name, db, first, count) in [
             ("10 issues", &bundled, 301, 10),
@@ -154,11 +183,13 @@ fn main() {
             }
             let run = measure(db, first, count).await;
             println!(
-                "{:<14} {:>8.2}ms {:>8.2}ms {:>9.1} MiB",
+                "{:<14} {:>8.2}ms {:>8.2}ms {:>8.1} MiB {:>8.0}µs/int {:>8.0}µs/int",
                 name,
                 run.p50.as_secs_f64() * 1e3,
                 run.p99.as_secs_f64() * 1e3,
-                run.peak_kib as f64 / 1024.0
+                run.peak_kib as f64 / 1024.0,
+                run.cpu_per_interaction.as_secs_f64() * 1e6,
+                run.harness_cpu_per_interaction.as_secs_f64() * 1e6,
             );
         }
     });
