@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use sqlx::AssertSqlSafe;
 
 use super::recent::KeptIssue;
 use super::{ArchiveStats, IssueTitle, Result, Store};
@@ -226,17 +227,18 @@ impl Store {
             .take(MAX_AUTOCOMPLETE_WORDS)
             .map(str::to_lowercase)
             .collect();
-        // Words are alphanumeric only, so LIKE's wildcards cannot appear in them.
-        let rows: Vec<(u32, String)> = sqlx::query_as(
+        // Words are alphanumeric only, so LIKE's wildcards cannot appear in them. The limit
+        // is written into the SQL: a bound one makes SQLite prepare the statement anew on
+        // every run.
+        let rows: Vec<(u32, String)> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT number, title FROM issues
              WHERE NOT EXISTS (
                  SELECT 1 FROM json_each(?1) AS word
                  WHERE instr(title_folded, word.value) = 0
                    AND CAST(number AS TEXT) NOT LIKE word.value || '%')
-             ORDER BY number DESC LIMIT ?2",
-        )
+             ORDER BY number DESC LIMIT {limit}"
+        )))
         .bind(serde_json::Value::from(words).to_string())
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(IssueTitle::from).collect())

@@ -3,7 +3,7 @@
 //! The reader's text is only ever words: it is split into alphanumeric runs and each is
 //! quoted as an FTS5 string, so `AND (`, `"`, `*`, `NEAR` or `-` can never be syntax.
 
-use sqlx::SqliteConnection;
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::{HitPlace, Result, SearchHit, Store, HIGHLIGHT_END, HIGHLIGHT_START};
 use crate::archive::Issue;
@@ -47,28 +47,30 @@ impl Store {
     async fn ranked_hits(&self, expression: &str, limit: u32) -> Result<Vec<SearchHit>> {
         // Finding matches in rowid order is cheap, scoring them is not: find the oldest
         // place among the newest MAX_RANKED_PLACES matches, and rank from there on.
-        let oldest_ranked: Option<i64> = sqlx::query_scalar(
+        // LIMIT and OFFSET are written into the SQL, not bound: SQLite plans with a bound
+        // limit's value, so it would prepare the statement anew on every run. They are our
+        // own integers, never the reader's text.
+        let oldest_ranked: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
             "SELECT rowid FROM search_index WHERE search_index MATCH ?1
-             ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
-        )
+             ORDER BY rowid DESC LIMIT 1 OFFSET {}",
+            MAX_RANKED_PLACES - 1
+        )))
         .bind(expression)
-        .bind(MAX_RANKED_PLACES - 1)
         .fetch_optional(&self.pool)
         .await?;
         // `rank` is bm25 with the column weights set in the migration. Ranking and the
         // limit happen inside FTS5 before the join, so snippets are built only for hits.
-        let rows: Vec<HitRow> = sqlx::query_as(
+        let rows: Vec<HitRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT hit.issue, issues.title AS issue_title, hit.position, hit.heading,
                     hit.snippet, hit.rank
              FROM (SELECT issue, position, heading, rank,
-                          snippet(search_index, -1, ?3, ?4, '…', ?5) AS snippet
-                   FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?6
-                   ORDER BY rank LIMIT ?2) AS hit
+                          snippet(search_index, -1, ?2, ?3, '…', ?4) AS snippet
+                   FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?5
+                   ORDER BY rank LIMIT {limit}) AS hit
              JOIN issues ON issues.number = hit.issue
-             ORDER BY hit.rank",
-        )
+             ORDER BY hit.rank"
+        )))
         .bind(expression)
-        .bind(limit)
         .bind(HIGHLIGHT_START.to_string())
         .bind(HIGHLIGHT_END.to_string())
         .bind(SNIPPET_TOKENS)
