@@ -1,14 +1,41 @@
 //! Reading issues back: whole issues for the answers, and the small lookups around them.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
 
 use super::recent::KeptIssue;
 use super::{ArchiveStats, IssueTitle, Result, Store};
-use crate::archive::{Issue, Link, Section, Tale};
+use crate::archive::Issue;
+
+/// Each issue as one JSON document in the export shape, assembled by SQLite: one query
+/// whatever an issue holds, where reading its parts table by table took five round trips.
+/// Nested documents pass through `json()` because a subquery's result is plain text to the
+/// enclosing `json_object` otherwise.
+const ISSUE_DOCUMENTS: &str = "
+    SELECT json_object(
+        'number', i.number, 'title', i.title, 'published', i.published, 'url', i.url,
+        'sections', json((
+            SELECT json_group_array(json_object(
+                'position', s.position, 'title', s.title, 'teaser', s.teaser,
+                'summary', s.summary, 'why_it_matters', s.why_it_matters, 'body', s.body,
+                'links', json((
+                    SELECT json_group_array(json_object(
+                        'label', l.label, 'title', l.title, 'source', l.source, 'url', l.url)
+                        ORDER BY l.ordinal)
+                    FROM links AS l WHERE l.issue = s.issue AND l.section = s.position))
+                ) ORDER BY s.position)
+            FROM sections AS s WHERE s.issue = i.number)),
+        'tale', json((
+            SELECT json_object('title', t.title, 'setting', t.setting, 'body', t.body,
+                               'inspired_by', t.inspired_by)
+            FROM tales AS t WHERE t.issue = i.number)),
+        'mentions', json((
+            SELECT json_group_array(m.mentioned ORDER BY m.mentioned)
+            FROM mentions AS m WHERE m.issue = i.number)))
+    FROM issues AS i
+    WHERE i.number IN (SELECT value FROM json_each(?1))
+    ORDER BY i.number";
 
 /// Words of the typed text that autocomplete looks at; more only narrow an already short list.
 const MAX_AUTOCOMPLETE_WORDS: usize = 8;
@@ -42,80 +69,16 @@ impl Store {
     pub async fn issues(&self, numbers: &[u32]) -> Result<Vec<Issue>> {
         // The numbers travel as one JSON array parameter, read back by json_each.
         let numbers = serde_json::Value::from(numbers.to_vec()).to_string();
-        // One connection for the five reads: one pool checkout instead of five.
-        let mut conn = self.pool.acquire().await?;
-
-        let issue_rows: Vec<IssueRow> = sqlx::query_as(
-            "SELECT number, title, published, url FROM issues
-             WHERE number IN (SELECT value FROM json_each(?1)) ORDER BY number",
-        )
-        .bind(&numbers)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut issues = BTreeMap::new();
-        for row in issue_rows {
-            issues.insert(row.number, row.into_issue()?);
-        }
-
-        let sections: Vec<SectionRow> = sqlx::query_as(
-            "SELECT issue, position, title, teaser, summary, why_it_matters, body FROM sections
-             WHERE issue IN (SELECT value FROM json_each(?1)) ORDER BY issue, position",
-        )
-        .bind(&numbers)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in sections {
-            if let Some(issue) = issues.get_mut(&row.issue) {
-                issue.sections.push(row.into_section());
-            }
-        }
-
-        let links: Vec<LinkRow> = sqlx::query_as(
-            "SELECT issue, section, label, title, source, url FROM links
-             WHERE issue IN (SELECT value FROM json_each(?1)) ORDER BY issue, section, ordinal",
-        )
-        .bind(&numbers)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in links {
-            let section = issues.get_mut(&row.issue).and_then(|issue| {
-                issue
-                    .sections
-                    .iter_mut()
-                    .find(|s| s.position == row.section)
-            });
-            if let Some(section) = section {
-                section.links.push(row.into_link());
-            }
-        }
-
-        let tales: Vec<TaleRow> = sqlx::query_as(
-            "SELECT issue, title, setting, body, inspired_by FROM tales
-             WHERE issue IN (SELECT value FROM json_each(?1))",
-        )
-        .bind(&numbers)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in tales {
-            if let Some(issue) = issues.get_mut(&row.issue) {
-                issue.tale = Some(row.into_tale());
-            }
-        }
-
-        let mentions: Vec<(u32, u32)> = sqlx::query_as(
-            "SELECT issue, mentioned FROM mentions
-             WHERE issue IN (SELECT value FROM json_each(?1)) ORDER BY issue, mentioned",
-        )
-        .bind(&numbers)
-        .fetch_all(&mut *conn)
-        .await?;
-        for (number, mentioned) in mentions {
-            if let Some(issue) = issues.get_mut(&number) {
-                issue.mentions.push(mentioned);
-            }
-        }
-
-        Ok(issues.into_values().collect())
+        let documents: Vec<String> = sqlx::query_scalar(ISSUE_DOCUMENTS)
+            .bind(&numbers)
+            .fetch_all(&self.pool)
+            .await?;
+        documents
+            .iter()
+            .map(|document| {
+                serde_json::from_str(document).map_err(|e| sqlx::Error::Decode(Box::new(e)).into())
+            })
+            .collect()
     }
 
     /// Every issue, ascending by number.
@@ -248,98 +211,5 @@ impl Store {
 impl From<(u32, String)> for IssueTitle {
     fn from((number, title): (u32, String)) -> Self {
         IssueTitle { number, title }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct IssueRow {
-    number: u32,
-    title: String,
-    published: Option<String>,
-    url: Option<String>,
-}
-
-impl IssueRow {
-    fn into_issue(self) -> Result<Issue> {
-        let published = self
-            .published
-            .map(|date| NaiveDate::parse_from_str(&date, "%Y-%m-%d"))
-            .transpose()
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        Ok(Issue {
-            number: self.number,
-            title: self.title,
-            published,
-            url: self.url,
-            sections: Vec::new(),
-            tale: None,
-            mentions: Vec::new(),
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct SectionRow {
-    issue: u32,
-    position: u32,
-    title: String,
-    teaser: Option<String>,
-    summary: String,
-    why_it_matters: Option<String>,
-    body: String,
-}
-
-impl SectionRow {
-    fn into_section(self) -> Section {
-        Section {
-            position: self.position,
-            title: self.title,
-            teaser: self.teaser,
-            summary: self.summary,
-            why_it_matters: self.why_it_matters,
-            body: self.body,
-            links: Vec::new(),
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct LinkRow {
-    issue: u32,
-    section: u32,
-    label: String,
-    title: String,
-    source: Option<String>,
-    url: Option<String>,
-}
-
-impl LinkRow {
-    fn into_link(self) -> Link {
-        Link {
-            label: self.label,
-            title: self.title,
-            source: self.source,
-            url: self.url,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct TaleRow {
-    issue: u32,
-    title: String,
-    setting: Option<String>,
-    body: String,
-    inspired_by: Option<String>,
-}
-
-impl TaleRow {
-    fn into_tale(self) -> Tale {
-        Tale {
-            title: self.title,
-            setting: self.setting,
-            body: self.body,
-            inspired_by: self.inspired_by,
-        }
     }
 }
