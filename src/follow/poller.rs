@@ -257,21 +257,14 @@ impl Poller {
     /// finishes announcements an earlier run left pending. A cycle under way when the stop
     /// comes gets a few seconds to finish.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        const GRACE: Duration = Duration::from_secs(5);
         tracing::info!(
             url = %self.config.url,
             interval_minutes = self.config.schedule.interval.as_secs() / 60,
             "following the feed"
         );
         if let Some(announcer) = &self.announcer {
-            let catch_up = announcer.deliver_pending();
-            tokio::pin!(catch_up);
-            tokio::select! {
-                _ = &mut catch_up => {}
-                _ = stopped(&mut stop) => {
-                    let _ = tokio::time::timeout(GRACE, catch_up).await;
-                    return;
-                }
+            if !finish_unless_stopped(announcer.deliver_pending(), &mut stop).await {
+                return;
             }
         }
         loop {
@@ -290,15 +283,26 @@ impl Poller {
                     _ = stopped(&mut stop) => return,
                 }
             }
-            let cycle = self.poll_once();
-            tokio::pin!(cycle);
-            tokio::select! {
-                _ = &mut cycle => {}
-                _ = stopped(&mut stop) => {
-                    let _ = tokio::time::timeout(GRACE, cycle).await;
-                    return;
-                }
+            if !finish_unless_stopped(self.poll_once(), &mut stop).await {
+                return;
             }
+        }
+    }
+}
+
+/// Runs `work` to its end, unless `stop` comes first: then `work` gets a few seconds more to
+/// finish what it is writing. False if stopped.
+async fn finish_unless_stopped<F: std::future::Future>(
+    work: F,
+    stop: &mut watch::Receiver<bool>,
+) -> bool {
+    const GRACE: Duration = Duration::from_secs(5);
+    tokio::pin!(work);
+    tokio::select! {
+        _ = &mut work => true,
+        _ = stopped(stop) => {
+            let _ = tokio::time::timeout(GRACE, work).await;
+            false
         }
     }
 }
