@@ -39,6 +39,17 @@ impl Setup {
         }
     }
 
+    /// A setup in which server A has turned announcements on (in channel 11).
+    async fn announcing_in_a() -> Self {
+        let setup = Setup::new().await;
+        setup
+            .store
+            .enable_announcements(GUILD_A, 11, ADMIN, setup.clock.now())
+            .await
+            .unwrap();
+        setup
+    }
+
     /// The same database opened again, as after a restart.
     async fn reopen(&self) -> Store {
         Store::open(&self.url).await.unwrap()
@@ -160,12 +171,8 @@ async fn a_new_issue_is_stored_and_becomes_news_for_servers_that_asked() {
 
 #[tokio::test]
 async fn the_same_feed_again_changes_nothing_and_304_is_honoured() {
-    let setup = Setup::new().await;
+    let setup = Setup::announcing_in_a().await;
     let store = &setup.store;
-    store
-        .enable_announcements(GUILD_A, 11, ADMIN, setup.clock.now())
-        .await
-        .unwrap();
     let body = feed(&[ITEM_911, ITEM_310]);
     let site = NewsletterSite::start(Answer::Feed(body.clone())).await;
     let poller = setup.poller(store, &site.feed_url());
@@ -213,12 +220,8 @@ async fn the_same_feed_again_changes_nothing_and_304_is_honoured() {
 
 #[tokio::test]
 async fn an_edited_or_redated_issue_is_updated_and_not_news_again() {
-    let setup = Setup::new().await;
+    let setup = Setup::announcing_in_a().await;
     let store = &setup.store;
-    store
-        .enable_announcements(GUILD_A, 11, ADMIN, setup.clock.now())
-        .await
-        .unwrap();
     let site = NewsletterSite::start(Answer::Feed(feed(&[ITEM_911]))).await;
     let poller = setup.poller(store, &site.feed_url());
     stored(poller.poll().await);
@@ -253,12 +256,8 @@ async fn an_edited_or_redated_issue_is_updated_and_not_news_again() {
 
 #[tokio::test]
 async fn a_first_poll_that_brings_a_backlog_announces_only_the_newest() {
-    let setup = Setup::new().await;
+    let setup = Setup::announcing_in_a().await;
     let store = &setup.store;
-    store
-        .enable_announcements(GUILD_A, 11, ADMIN, setup.clock.now())
-        .await
-        .unwrap();
     let renumbered: Vec<String> = (0..5)
         .map(|i| {
             ITEM_911
@@ -277,12 +276,8 @@ async fn a_first_poll_that_brings_a_backlog_announces_only_the_newest() {
 
 #[tokio::test]
 async fn a_feed_that_fails_warns_changes_nothing_and_the_next_good_poll_works() {
-    let setup = Setup::new().await;
+    let setup = Setup::announcing_in_a().await;
     let store = &setup.store;
-    store
-        .enable_announcements(GUILD_A, 11, ADMIN, setup.clock.now())
-        .await
-        .unwrap();
     let site = NewsletterSite::start(Answer::Status(500)).await;
     let feed_url = site.feed_url();
     let poller = setup.poller(store, &feed_url);
