@@ -12,4 +12,5 @@ pub mod console;
 pub mod daily;
 pub mod discord;
 pub mod follow;
+pub mod outbox;
 pub mod store;

@@ -5,7 +5,7 @@ mod daily_support;
 mod support;
 
 use chrono::{DateTime, TimeZone, Utc};
-use daily_support::{await_recorded, eventually, FlakyDiscord, Harness};
+use daily_support::{await_recorded, daily_post, eventually, FlakyDiscord, Harness};
 use importai_bot::config::Secret;
 use importai_bot::discord::{self, BotSettings};
 use serde_json::Value;
@@ -328,11 +328,8 @@ async fn status_tells_when_todays_post_failed_and_will_be_retried() {
     let store = h.open_store().await;
     let mut deferred = false;
     for _ in 0..500 {
-        let post = store
-            .daily_post(GUILD_ID, june(1, 7, 0).date_naive())
-            .await
-            .unwrap();
-        if post.is_some_and(|p| p.retry_at.is_some()) {
+        let post = daily_post(&store, GUILD_ID, june(1, 7, 0).date_naive()).await;
+        if post.is_some_and(|p| p.next_try.is_some()) {
             deferred = true;
             break;
         }

@@ -6,12 +6,13 @@ mod support;
 
 use chrono::{DateTime, Duration as Span, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::{Europe, Tz};
-use daily_support::{eventually, tale_of, FlakyDiscord, Harness, TALES};
+use daily_support::{daily_post, eventually, tale_of, FlakyDiscord, Harness, TALES};
 use importai_bot::clock::Clock;
 use importai_bot::daily;
-use importai_bot::discord::daily::{spawn, Checkpoint, Faults, Stopped};
+use importai_bot::discord::daily::{next_tale, spawn};
 use importai_bot::discord::render;
-use importai_bot::store::{PostState, Store};
+use importai_bot::outbox::{Checkpoint, Faults, Stopped};
+use importai_bot::store::{DeliveryState as PostState, Store};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,7 +56,7 @@ fn stop_at(checkpoint: Checkpoint) -> Faults {
 
 /// The embeds of the reply a preview shows now, as Discord would store them.
 async fn preview_embeds(store: &Store, guild: u64) -> serde_json::Value {
-    let number = store.next_daily_tale(guild).await.unwrap().unwrap();
+    let number = next_tale(store, guild).await.unwrap().unwrap();
     let issue = store.issue(number).await.unwrap().unwrap();
     let reply = daily::post_reply(&issue).unwrap();
     let body = serde_json::to_value(render::channel_message(&reply)).unwrap();
@@ -102,10 +103,8 @@ async fn a_week_posts_seven_different_tales_one_each_local_day_as_previewed() {
             "posted {} but previewed {previewed}",
             last["embeds"]
         );
-        let row = store
-            .daily_post(GUILD_ID, date(2026, 6, day))
+        let row = daily_post(&store, GUILD_ID, date(2026, 6, day))
             .await
-            .unwrap()
             .unwrap();
         assert_eq!(row.state, PostState::Posted);
         assert_eq!(
@@ -167,10 +166,8 @@ async fn restart_after_stop_at(checkpoint: Checkpoint) -> Harness {
 
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1, "{checkpoint:?}: exactly one post that day");
-    let row = store
-        .daily_post(GUILD_ID, date(2026, 6, 1))
+    let row = daily_post(&store, GUILD_ID, date(2026, 6, 1))
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(row.state, PostState::Posted, "{checkpoint:?}");
     assert_eq!(
@@ -243,10 +240,8 @@ async fn stopped_before_the_send_and_restarted_the_next_day_posts_only_that_day(
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1, "only June 2nd's tale");
     assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
-    let missed = store
-        .daily_post(GUILD_ID, date(2026, 6, 1))
+    let missed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(missed.state, PostState::Missed);
     // The tale that missed its day is not skipped: it is the one posted on the 2nd.
@@ -285,10 +280,8 @@ async fn down_all_day_posts_nothing_for_the_missed_day() {
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
-    assert!(store
-        .daily_post(GUILD_ID, date(2026, 6, 1))
+    assert!(daily_post(&store, GUILD_ID, date(2026, 6, 1))
         .await
-        .unwrap()
         .is_none());
 }
 
@@ -342,10 +335,8 @@ async fn unusable_channel(access: ChannelAccess) -> String {
         1,
         "one request, no retry storm: {to_channel:?}"
     );
-    let post = store
-        .daily_post(GUILD_ID, date(2026, 6, 1))
+    let post = daily_post(&store, GUILD_ID, date(2026, 6, 1))
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(post.state, PostState::Failed);
     schedule.problem.expect("a reason for /daily status")
@@ -559,10 +550,8 @@ async fn server_errors_back_off_and_retry_within_the_same_day() {
     }
     scheduler.tick().await.unwrap();
     assert_eq!(h.posts_in(GENERAL_CHANNEL_ID).len(), 1);
-    let row = store
-        .daily_post(GUILD_ID, date(2026, 6, 1))
+    let row = daily_post(&store, GUILD_ID, date(2026, 6, 1))
         .await
-        .unwrap()
         .unwrap();
     assert_eq!((row.state, row.attempts), (PostState::Posted, 4));
     // Each retry first looked for a message the failed attempt might have left.
@@ -593,10 +582,8 @@ async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late(
     h.clock.set(june(2, 6, 0));
     scheduler.tick().await.unwrap();
     assert!(h.posts_in(GENERAL_CHANNEL_ID).is_empty());
-    let missed = store
-        .daily_post(GUILD_ID, date(2026, 6, 1))
+    let missed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(missed.state, PostState::Missed);
     h.clock.set(june(2, 7, 0));
@@ -616,13 +603,11 @@ async fn while_a_post_waits_to_be_retried_the_preview_shows_that_post() {
     h.clock.set(june(1, 7, 0));
     let retry_at = scheduler.tick().await.unwrap().unwrap();
     assert_eq!(flaky.refused(), 1);
-    let claimed = store
-        .daily_post(GUILD_ID, date(2026, 6, 1))
+    let claimed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(
-        store.next_daily_tale(GUILD_ID).await.unwrap(),
+        next_tale(&store, GUILD_ID).await.unwrap(),
         Some(claimed.issue)
     );
     let previewed = preview_embeds(&store, GUILD_ID).await;

@@ -14,9 +14,9 @@ use importai_bot::config::Secret;
 use importai_bot::discord::announce::{announcement_prefix, nonce, Announcer};
 use importai_bot::discord::{self, BotError, BotSettings};
 use importai_bot::follow::{Cycle, FollowSettings, PollOutcome, Poller, PollerConfig};
-use importai_bot::store::Store;
+use importai_bot::outbox::Outbox;
+use importai_bot::store::{Claim, DeliveryState, Kind, Store};
 use serde_json::Value;
-use serenity::all::UserId;
 use support::discord_api::{
     ChannelAccess, FakeDiscord, BOT_TOKEN, BOT_USER_ID, GENERAL_CHANNEL_ID, GUILD_ID,
 };
@@ -89,8 +89,8 @@ impl World {
     fn poller(&self, store: &Store) -> Poller {
         let clock: SharedClock = Arc::new(SystemClock);
         let http = Arc::new(self.discord.http_builder().build());
-        let announcer =
-            Announcer::new(http, store.clone(), clock.clone(), UserId::new(BOT_USER_ID));
+        let outbox = Outbox::new(store.clone(), clock.clone(), http, BOT_USER_ID);
+        let announcer = Announcer::new(outbox);
         let config = PollerConfig::new(self.site.feed_url(), Duration::from_secs(3600));
         Poller::new(store.clone(), clock, config, Some(announcer)).unwrap()
     }
@@ -465,6 +465,47 @@ async fn a_deleted_or_forbidden_channel_turns_announcements_off_visibly() {
 }
 
 #[tokio::test]
+async fn an_announcement_discord_refuses_is_not_retried_and_status_says_why() {
+    let world = World::start(&[ITEM_310], None).await;
+    let (guild, channel) = world.servers[2];
+    world.announce(guild, "set", Some(channel)).await;
+    let poller = world.poller(&world.store);
+    poller.poll_once().await;
+    world
+        .discord
+        .set_channel_access(channel, ChannelAccess::RefusesMessages);
+    let sends = || {
+        let path = format!("/channels/{channel}/messages");
+        let requests = world.discord.requests();
+        requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == path)
+            .count()
+    };
+
+    world.site.answer(Answer::Feed(feed(&[ITEM_911, ITEM_310])));
+    let delivered = poller.poll_once().await.delivered.unwrap();
+    assert_eq!(delivered.refused, vec![(911, guild)], "{delivered:?}");
+    assert!(delivered.disabled.is_empty(), "{delivered:?}");
+    assert_eq!(sends(), 1);
+    for _ in 0..3 {
+        let delivered = poller.poll_once().await.delivered.unwrap();
+        assert_eq!(delivered, Default::default(), "nothing left to do");
+    }
+    assert_eq!(sends(), 1, "a refused announcement is not sent again");
+
+    let status = world.announce(guild, "status", None).await;
+    assert!(status.contains("Import AI 911"), "{status}");
+    assert!(status.contains("400"), "{status}");
+    assert!(status.contains("Invalid Form Body"), "{status}");
+    assert!(
+        status.contains(&format!("New issues are announced in <#{channel}>")),
+        "the server's announcements stay on: {status}"
+    );
+    world.stop().await;
+}
+
+#[tokio::test]
 async fn a_restart_in_the_middle_announces_nothing_twice() {
     let world = World::start(&[ITEM_310], None).await;
     let [(guild_a, channel_a), (guild_b, channel_b), _] = world.servers[..] else {
@@ -501,12 +542,33 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
         .await
         .unwrap();
     let now = chrono::Utc::now();
-    restarted_store
-        .claim_announcement(911, guild_a, channel_a, &nonce(911, guild_a), now)
+    let claim = |guild, channel| Claim {
+        kind: Kind::Announce,
+        guild,
+        key: "911",
+        issue: 911,
+        channel,
+        nonce: "",
+    };
+    let claimed_a = restarted_store
+        .claim_delivery(
+            Claim {
+                nonce: &nonce(911, guild_a),
+                ..claim(guild_a, channel_a)
+            },
+            now,
+        )
         .await
         .unwrap();
+    restarted_store.start_attempt(&claimed_a).await.unwrap();
     restarted_store
-        .claim_announcement(911, guild_b, channel_b, &nonce(911, guild_b), now)
+        .claim_delivery(
+            Claim {
+                nonce: &nonce(911, guild_b),
+                ..claim(guild_b, channel_b)
+            },
+            now,
+        )
         .await
         .unwrap();
     assert_eq!(world.posts_to(channel_a), 1);
@@ -525,8 +587,11 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
         issues_announced(&world.announcements_in(channel_b)),
         vec![911]
     );
-    let recorded = restarted_store.sent_announcements(guild_a).await.unwrap();
-    assert_eq!(recorded[0].message_id, sent.id.get());
+    let recorded = restarted_store
+        .deliveries(Kind::Announce, guild_a, Some(DeliveryState::Posted), None)
+        .await
+        .unwrap();
+    assert_eq!(recorded[0].message_id, Some(sent.id.get()));
     let history_checked = world
         .discord
         .requests()

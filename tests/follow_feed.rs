@@ -11,7 +11,7 @@ use chrono::{TimeZone, Utc};
 use follow_support::*;
 use importai_bot::clock::{Clock, ManualClock, SharedClock};
 use importai_bot::follow::{FetchLimits, PollOutcome, Poller, PollerConfig};
-use importai_bot::store::{IngestOutcome, Store};
+use importai_bot::store::{Claim, IngestOutcome, Kind, Store};
 use tempfile::TempDir;
 
 const GUILD_A: u64 = 1_180_000_000_000_000_100;
@@ -110,12 +110,18 @@ async fn mark_all_sent(store: &Store, at: chrono::DateTime<Utc>) {
         .iter()
         .enumerate()
     {
+        let key = p.issue.to_string();
+        let claim = Claim {
+            kind: Kind::Announce,
+            guild: p.guild_id,
+            key: &key,
+            issue: p.issue,
+            channel: p.channel_id,
+            nonce: "nonce",
+        };
+        let claimed = store.claim_delivery(claim, at).await.unwrap();
         store
-            .claim_announcement(p.issue, p.guild_id, p.channel_id, "nonce", at)
-            .await
-            .unwrap();
-        store
-            .record_announcement(p.issue, p.guild_id, p.channel_id, 1000 + n as u64, at)
+            .record_posted(&claimed, 1000 + n as u64, at)
             .await
             .unwrap();
     }

@@ -110,13 +110,6 @@ pub fn next_due(
     None
 }
 
-/// How long to wait before attempt `failures + 1` after `failures` failed sends (server
-/// errors, network): 30 s, doubling, at most 30 minutes.
-pub fn retry_delay(failures: u32) -> std::time::Duration {
-    let seconds = 30u64.saturating_mul(1 << failures.saturating_sub(1).min(6));
-    std::time::Duration::from_secs(seconds.min(30 * 60))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,14 +295,6 @@ mod tests {
             Some(date(2011, 12, 29)),
         );
         assert_eq!(due.unwrap().date, date(2011, 12, 31));
-    }
-
-    #[test]
-    fn retries_back_off_and_stay_bounded() {
-        assert_eq!(retry_delay(1).as_secs(), 30);
-        assert_eq!(retry_delay(2).as_secs(), 60);
-        assert_eq!(retry_delay(3).as_secs(), 120);
-        assert_eq!(retry_delay(50).as_secs(), 30 * 60);
     }
 
     /// Run a year of days as the scheduler does: wait for the next due instant, claim that

@@ -6,6 +6,7 @@ use super::{commands, components, errors, BotError, Data};
 use crate::clock::SharedClock;
 use crate::config::{self, ConfigError, Secret};
 use crate::follow::{FollowSettings, Poller, PollerConfig};
+use crate::outbox::Outbox;
 use crate::store::Store;
 use serenity::all::{
     ClientBuilder, Context as SerenityContext, FullEvent, GatewayIntents, GuildId, HttpBuilder,
@@ -95,13 +96,14 @@ pub async fn run(
                     scope = guild_id.map_or("global".to_owned(), |g| format!("server {g}")),
                     "ready; commands registered"
                 );
+                let outbox = Outbox::new(
+                    store.clone(),
+                    clock.clone(),
+                    ctx.http.clone(),
+                    ready.user.id.get(),
+                );
                 if let Some(feed) = feed {
-                    let announcer = Announcer::new(
-                        ctx.http.clone(),
-                        store.clone(),
-                        clock.clone(),
-                        ready.user.id,
-                    );
+                    let announcer = Announcer::new(outbox.clone());
                     let config = PollerConfig::new(feed.url, feed.interval);
                     let poller = Poller::new(store.clone(), clock.clone(), config, Some(announcer))
                         .map_err(|e| {
@@ -111,13 +113,7 @@ pub async fn run(
                     *poller_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
                 }
                 let wake = DailyWake::default();
-                let scheduler = Scheduler::new(
-                    store.clone(),
-                    clock.clone(),
-                    Arc::clone(&ctx.http),
-                    ready.user.id,
-                )
-                .with_wake(wake.clone());
+                let scheduler = Scheduler::new(outbox).with_wake(wake.clone());
                 let task = tokio::spawn(scheduler.run(daily_stopped));
                 *daily_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
                 Ok(Data {

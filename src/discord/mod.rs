@@ -6,6 +6,7 @@
 pub mod announce;
 pub mod autocomplete;
 pub mod bot;
+mod channels;
 pub mod commands;
 pub mod components;
 pub mod daily;

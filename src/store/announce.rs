@@ -1,8 +1,5 @@
-//! Announcements of new issues, per server: where they go, and which have gone out.
-//!
-//! An announcement is claimed (a row without a message id) before its message is sent and
-//! the message id recorded after; a claim found without an id after a restart is an
-//! announcement that may have gone out, to be checked in the channel before sending again.
+//! Announcements of new issues, per server: where they go, and which are still owed. The
+//! announcements themselves are deliveries of the outbox (kind `announce`, keyed by issue).
 
 use chrono::{DateTime, Utc};
 
@@ -21,31 +18,13 @@ pub struct AnnounceSettings {
     pub disabled_reason: Option<String>,
 }
 
-/// An issue still to be announced in a server, and any claim already made for it.
+/// An issue still to be announced in a server: none was claimed, or the claim is still open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingAnnouncement {
     pub issue: u32,
     pub guild_id: u64,
     /// The server's announcement channel now.
     pub channel_id: u64,
-    /// Set when an earlier attempt claimed the announcement and may have sent it.
-    pub claim: Option<Claim>,
-}
-
-/// A claimed announcement: the channel and nonce its message was (or is being) sent with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claim {
-    pub channel_id: u64,
-    pub nonce: String,
-}
-
-/// An announcement that went out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SentAnnouncement {
-    pub issue: u32,
-    pub channel_id: u64,
-    pub message_id: u64,
-    pub sent_at: Option<DateTime<Utc>>,
 }
 
 fn id(value: u64) -> i64 {
@@ -67,6 +46,7 @@ impl Store {
         by_user: u64,
         at: DateTime<Utc>,
     ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO announce_settings (guild_id, channel_id, since_seq, enabled_at, enabled_by)
              VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) FROM feed_arrivals), ?3, ?4)
@@ -80,13 +60,24 @@ impl Store {
         .bind(id(channel_id))
         .bind(timestamp(at))
         .bind(id(by_user))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        // Claims not yet attempted go to the new channel; one that may have been sent stays
+        // where it may be found.
+        sqlx::query(
+            "UPDATE deliveries SET channel = ?2
+             WHERE kind = 'announce' AND guild = ?1 AND state = 'claimed' AND attempts = 0",
+        )
+        .bind(id(guild_id))
+        .bind(id(channel_id))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// Turns a server's announcements off: by an admin (`reason` None) or by the bot, which
-    /// says why. Claims for messages that never went out are dropped with them.
+    /// says why. Open claims are dropped with them.
     pub async fn disable_announcements(
         &self,
         guild_id: u64,
@@ -105,10 +96,12 @@ impl Store {
         .bind(reason)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM announcements WHERE guild_id = ? AND message_id IS NULL")
-            .bind(id(guild_id))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM deliveries WHERE kind = 'announce' AND guild = ? AND state = 'claimed'",
+        )
+        .bind(id(guild_id))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -141,107 +134,27 @@ impl Store {
     }
 
     /// Every (issue, server) announcement still to make, oldest issue first: issues that
-    /// arrived through the poller after the server turned announcements on, with no message
-    /// recorded for them in that server.
+    /// arrived through the poller after the server turned announcements on, with no
+    /// delivery for them in that server, or one still open.
     pub async fn pending_announcements(&self) -> Result<Vec<PendingAnnouncement>> {
-        type Row = (i64, i64, i64, Option<i64>, Option<String>);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT a.issue, s.guild_id, s.channel_id, n.channel_id, n.nonce
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT a.issue, s.guild_id, s.channel_id
              FROM feed_arrivals a
              JOIN announce_settings s ON s.channel_id IS NOT NULL AND a.seq > s.since_seq
-             LEFT JOIN announcements n ON n.issue = a.issue AND n.guild_id = s.guild_id
-             WHERE a.announce = 1 AND (n.issue IS NULL OR n.message_id IS NULL)
+             LEFT JOIN deliveries d ON d.kind = 'announce' AND d.guild = s.guild_id
+                  AND d.key = CAST(a.issue AS TEXT)
+             WHERE a.announce = 1 AND (d.key IS NULL OR d.state = 'claimed')
              ORDER BY a.seq, s.guild_id",
         )
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(issue, guild_id, channel_id, claim_channel, nonce)| PendingAnnouncement {
-                    issue: issue as u32,
-                    guild_id: unid(guild_id),
-                    channel_id: unid(channel_id),
-                    claim: claim_channel.zip(nonce).map(|(channel, nonce)| Claim {
-                        channel_id: unid(channel),
-                        nonce,
-                    }),
-                },
-            )
-            .collect())
-    }
-
-    /// Claims the announcement of `issue` in a server, before its message is sent. A claim
-    /// already there (from an attempt that may have sent it) is moved to `channel_id`.
-    pub async fn claim_announcement(
-        &self,
-        issue: u32,
-        guild_id: u64,
-        channel_id: u64,
-        nonce: &str,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO announcements (issue, guild_id, channel_id, nonce, claimed_at)
-             VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (issue, guild_id) DO UPDATE SET channel_id = excluded.channel_id,
-                 nonce = excluded.nonce, claimed_at = excluded.claimed_at
-             WHERE message_id IS NULL",
-        )
-        .bind(issue)
-        .bind(id(guild_id))
-        .bind(id(channel_id))
-        .bind(nonce)
-        .bind(timestamp(at))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Records the message that announced `issue` in a server (in `channel_id`).
-    pub async fn record_announcement(
-        &self,
-        issue: u32,
-        guild_id: u64,
-        channel_id: u64,
-        message_id: u64,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        sqlx::query(
-            "UPDATE announcements SET channel_id = ?, message_id = ?, sent_at = ?
-             WHERE issue = ? AND guild_id = ?",
-        )
-        .bind(id(channel_id))
-        .bind(id(message_id))
-        .bind(timestamp(at))
-        .bind(issue)
-        .bind(id(guild_id))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// The announcements sent in a server, newest first.
-    pub async fn sent_announcements(&self, guild_id: u64) -> Result<Vec<SentAnnouncement>> {
-        type Row = (i64, i64, i64, Option<String>);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT issue, channel_id, message_id, sent_at FROM announcements
-             WHERE guild_id = ? AND message_id IS NOT NULL
-             ORDER BY sent_at DESC, issue DESC",
-        )
-        .bind(id(guild_id))
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(issue, channel_id, message_id, sent_at)| SentAnnouncement {
-                    issue: issue as u32,
-                    channel_id: unid(channel_id),
-                    message_id: unid(message_id),
-                    sent_at: parse_timestamp(sent_at),
-                },
-            )
+            .map(|(issue, guild_id, channel_id)| PendingAnnouncement {
+                issue: issue as u32,
+                guild_id: unid(guild_id),
+                channel_id: unid(channel_id),
+            })
             .collect())
     }
 }

@@ -7,17 +7,21 @@
 //! - `search`: full-text search that treats the reader's text as words, never as syntax;
 //! - `feed_state` and `announce`: following the feed, and which issues each server has been
 //!   told about;
-//! - `daily`: the daily tale's schedules and its one claimed post per server and local date.
+//! - `daily`: the daily tale's schedules;
+//! - `outbox`: one claimed delivery per (kind, server, key) for every message the bot posts
+//!   on its own.
 
 mod announce;
 mod daily;
 mod feed_state;
 mod ingest;
 mod issues;
+mod outbox;
 mod recent;
 mod search;
 
-pub use daily::{DailyPost, DailySchedule, PostState};
+pub use daily::DailySchedule;
+pub use outbox::{Claim, Delivery, DeliveryState, Kind};
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -31,7 +35,7 @@ use crate::archive;
 
 pub use recent::BUDGET_BYTES as RECENT_ISSUES_BUDGET_BYTES;
 
-pub use announce::{AnnounceSettings, Claim, PendingAnnouncement, SentAnnouncement};
+pub use announce::{AnnounceSettings, PendingAnnouncement};
 pub use feed_state::{FeedIngest, FeedState, Validators};
 
 /// Errors of the store. Messages say what went wrong and, where it helps, what to do.

@@ -6,10 +6,11 @@ use crate::support::discord_api::{FakeDiscord, RecordedRequest, BOT_USER_ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use importai_bot::archive::{Issue, Tale};
 use importai_bot::clock::{ManualClock, SharedClock};
-use importai_bot::discord::daily::{Faults, Scheduler, SchedulerOptions};
-use importai_bot::store::Store;
+use importai_bot::daily;
+use importai_bot::discord::daily::{Scheduler, SchedulerOptions};
+use importai_bot::outbox::{Faults, Outbox};
+use importai_bot::store::{Delivery, DeliveryState, Kind, Store};
 use serde_json::Value;
-use serenity::all::UserId;
 use std::sync::Arc;
 use std::time::Duration;
 use tempfile::TempDir;
@@ -69,12 +70,12 @@ impl Harness {
                 .ratelimiter_disabled(true)
                 .build(),
         );
-        Scheduler::new(
+        Scheduler::new(Outbox::new(
             store.clone(),
             self.shared_clock(),
             http,
-            UserId::new(BOT_USER_ID),
-        )
+            BOT_USER_ID,
+        ))
         .configured(
             SchedulerOptions {
                 max_tick: Duration::from_millis(20),
@@ -237,8 +238,8 @@ impl FlakyDiscord {
 pub async fn await_recorded(store: &Store, guild: u64, date: NaiveDate) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let post = store.daily_post(guild, date).await.expect("read the post");
-        if post.is_some_and(|p| p.state == importai_bot::store::PostState::Posted) {
+        let post = daily_post(store, guild, date).await;
+        if post.is_some_and(|p| p.state == DeliveryState::Posted) {
             return;
         }
         assert!(
@@ -247,4 +248,12 @@ pub async fn await_recorded(store: &Store, guild: u64, date: NaiveDate) {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// The server's daily post for a local date, if one was claimed.
+pub async fn daily_post(store: &Store, guild: u64, date: NaiveDate) -> Option<Delivery> {
+    store
+        .delivery(Kind::Daily, guild, &daily::key(date))
+        .await
+        .expect("read the post")
 }

@@ -6,6 +6,7 @@ use serenity::all::{ChannelId, ChannelType, GuildChannel, GuildId, Permissions};
 
 use super::super::{render, BotError, Context};
 use crate::answers::{limits, Card, Field, Reply, Tone};
+use crate::store::{DeliveryState, Kind};
 
 /// Announce new Import AI issues in a channel of this server.
 #[poise::command(
@@ -90,7 +91,11 @@ async fn status(ctx: Context<'_>) -> Result<(), BotError> {
     };
     let store = &ctx.data().store;
     let settings = store.announce_settings(guild_id.get()).await?;
-    let sent = store.sent_announcements(guild_id.get()).await?;
+    let latest = |state| store.latest_delivery(Kind::Announce, guild_id.get(), Some(state));
+    let (sent, refused) = (
+        latest(DeliveryState::Posted).await?,
+        latest(DeliveryState::Failed).await?,
+    );
     let feed = store.latest_feed_state().await?;
     let day = |at: chrono::DateTime<chrono::Utc>| at.format("%-d %B %Y, %H:%M UTC").to_string();
 
@@ -112,16 +117,29 @@ async fn status(ctx: Context<'_>) -> Result<(), BotError> {
         _ => "Announcements are off. `/announce set` chooses a channel for them.".to_owned(),
     };
     let mut fields = Vec::new();
-    if let Some(last) = sent.first() {
+    // A refusal older than the last announcement that went out is history.
+    let refused = refused.filter(|r| sent.as_ref().is_none_or(|s| s.issue < r.issue));
+    if let Some(last) = sent {
         fields.push(Field::new(
             "Last announced",
             format!(
                 "Import AI {} in <#{}>{}",
                 last.issue,
-                last.channel_id,
-                last.sent_at
+                last.channel,
+                last.posted_at
                     .map(|at| format!(", {}", day(at)))
                     .unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(refused) = refused {
+        fields.push(Field::new(
+            "Not announced",
+            format!(
+                "Import AI {} in <#{}>: {}",
+                refused.issue,
+                refused.channel,
+                refused.error.unwrap_or_default()
             ),
         ));
     }

@@ -4,8 +4,9 @@
 use super::{BotError, Context};
 use crate::answers::{limits, Card, Field, Reply, Tone};
 use crate::daily::{self, zone_suggestions};
-use crate::discord::{daily::next_post_at, render};
-use crate::store::{DailyPost, DailySchedule};
+use crate::discord::daily::{next_post_at, next_tale};
+use crate::discord::render;
+use crate::store::{DailySchedule, Delivery, DeliveryState, Kind};
 use chrono::{DateTime, Utc};
 use serenity::all::{
     AutocompleteChoice, ChannelId, CreateAutocompleteResponse, GuildId, PartialChannel, Permissions,
@@ -78,7 +79,10 @@ async fn set(
         zone = zone.name(),
         "daily: schedule set"
     );
-    let latest = data.store.latest_daily_post(guild.get()).await?;
+    let latest = data
+        .store
+        .latest_delivery(Kind::Daily, guild.get(), None)
+        .await?;
     let next = next_post_at(&schedule, latest.as_ref(), now);
     let mut text = format!(
         "A Tech Tale will be posted in <#{}> every day at {} ({}).",
@@ -120,8 +124,12 @@ async fn status(ctx: Context<'_>) -> Result<(), BotError> {
     let now = data.clock.now();
     let store = &data.store;
     let schedule = store.daily_schedule(guild.get()).await?;
-    let latest = store.latest_daily_post(guild.get()).await?;
-    let last_posted = store.last_posted_daily(guild.get()).await?;
+    let latest = store
+        .latest_delivery(Kind::Daily, guild.get(), None)
+        .await?;
+    let last_posted = store
+        .latest_delivery(Kind::Daily, guild.get(), Some(DeliveryState::Posted))
+        .await?;
     let reply = status_reply(
         guild.get(),
         schedule.as_ref(),
@@ -140,7 +148,7 @@ async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
     };
     let data = ctx.data();
     let store = &data.store;
-    let issue = match store.next_daily_tale(guild.get()).await? {
+    let issue = match next_tale(store, guild.get()).await? {
         Some(number) => store.issue(number).await?,
         None => None,
     };
@@ -153,7 +161,9 @@ async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
     };
     let now = data.clock.now();
     let schedule = store.daily_schedule(guild.get()).await?;
-    let latest = store.latest_daily_post(guild.get()).await?;
+    let latest = store
+        .latest_delivery(Kind::Daily, guild.get(), None)
+        .await?;
     let next = schedule
         .as_ref()
         .and_then(|s| Some((s, next_post_at(s, latest.as_ref(), now)?)));
@@ -248,8 +258,8 @@ fn when(schedule: &DailySchedule, at: DateTime<Utc>) -> String {
 fn status_reply(
     guild: u64,
     schedule: Option<&DailySchedule>,
-    latest: Option<&DailyPost>,
-    last_posted: Option<&DailyPost>,
+    latest: Option<&Delivery>,
+    last_posted: Option<&Delivery>,
     now: DateTime<Utc>,
 ) -> Reply {
     let Some(schedule) = schedule else {
@@ -277,7 +287,7 @@ fn status_reply(
         "Last post",
         match last_posted {
             Some(post) => {
-                let mut text = format!("{}: the tale of Import AI {}", post.date, post.issue);
+                let mut text = format!("{}: the tale of Import AI {}", post.key, post.issue);
                 if let Some(message) = post.message_id {
                     text.push_str(&format!(
                         " · https://discord.com/channels/{guild}/{}/{message}",
@@ -289,13 +299,23 @@ fn status_reply(
             None => "none yet".to_owned(),
         },
     ));
-    if let Some(post) = latest.filter(|p| p.is_open()) {
-        if let Some(error) = &post.error {
-            fields.push(Field::new(
-                "Trying again",
-                format!("today's post failed ({error}); it will be retried today"),
-            ));
-        }
+    match latest {
+        Some(post) if post.is_open() && post.error.is_some() => fields.push(Field::new(
+            "Trying again",
+            format!(
+                "today's post failed ({}); it will be retried today",
+                post.error.as_deref().unwrap_or_default()
+            ),
+        )),
+        Some(post) if post.state == DeliveryState::Failed => fields.push(Field::new(
+            "Not posted",
+            format!(
+                "{}: {}",
+                post.key,
+                post.error.as_deref().unwrap_or("Discord refused it")
+            ),
+        )),
+        _ => {}
     }
     let (title, tone, description) = match (&schedule.problem, schedule.enabled) {
         (_, true) => ("Daily tale: on", Tone::Notice, String::new()),

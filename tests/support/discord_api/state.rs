@@ -24,13 +24,15 @@ pub enum ChannelAccess {
     MissingPermissions,
     /// The bot may not see it: 403, code 50001 Missing Access.
     MissingAccess,
+    /// Every message posted there is refused: 400, code 50035 Invalid Form Body.
+    RefusesMessages,
 }
 
 impl ChannelAccess {
     /// Permissions an overwrite on the channel withholds from @everyone.
     fn denied(self) -> u64 {
         match self {
-            Self::Normal | Self::Deleted => 0,
+            Self::Normal | Self::Deleted | Self::RefusesMessages => 0,
             Self::MissingPermissions => permissions::SEND_MESSAGES | permissions::EMBED_LINKS,
             Self::MissingAccess => permissions::VIEW_CHANNEL,
         }

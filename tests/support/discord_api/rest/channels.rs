@@ -29,6 +29,12 @@ fn channel_refusal(state: &State, channel_id: u64, posting: bool) -> Option<Repl
             "Missing Permissions",
         )),
         ChannelAccess::MissingPermissions => None,
+        ChannelAccess::RefusesMessages if posting => Some(Reply::error(
+            StatusCode::BAD_REQUEST,
+            50035,
+            "Invalid Form Body",
+        )),
+        ChannelAccess::RefusesMessages => None,
     }
 }
 
