@@ -11,6 +11,7 @@ pub mod components;
 pub mod daily;
 pub mod errors;
 pub mod render;
+mod startup;
 
 use crate::clock::SharedClock;
 use crate::store::{Store, StoreError};

@@ -1,6 +1,7 @@
 //! `/announce set channel` · `/announce off` · `/announce status`: where a server hears about
-//! new issues. For members with Manage Server (Discord hides the commands from others unless
-//! the server's admins choose otherwise), in servers only.
+//! new issues. For members with Manage Server, in servers only: Discord hides the commands
+//! from others by default, and the bot checks the permission itself too, since a server's
+//! admins can override that default.
 
 use serenity::all::{ChannelId, ChannelType, GuildChannel, GuildId, Permissions};
 
@@ -12,6 +13,7 @@ use crate::answers::{limits, Card, Field, Reply, Tone};
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD",
     subcommands("set", "off", "status"),
     subcommand_required
 )]
@@ -25,7 +27,12 @@ const NEEDED: Permissions = Permissions::VIEW_CHANNEL
     .union(Permissions::EMBED_LINKS);
 
 /// Announce each new issue in this channel.
-#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
 async fn set(
     ctx: Context<'_>,
     #[description = "The channel for announcements of new issues"]
@@ -59,7 +66,12 @@ async fn set(
 }
 
 /// Stop announcing new issues in this server.
-#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
 async fn off(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild_id) = ctx.guild_id() else {
         return Ok(());
@@ -83,7 +95,12 @@ async fn off(ctx: Context<'_>) -> Result<(), BotError> {
 }
 
 /// Where new issues are announced in this server, and how the feed is doing.
-#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
 async fn status(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild_id) = ctx.guild_id() else {
         return Ok(());
