@@ -4,7 +4,7 @@
 mod cli_support;
 mod store_support;
 
-use cli_support::{bundled_archive, path_str, substack_sample, Workspace};
+use cli_support::{bundled_archive, path_str, serve_once, substack_sample, Workspace};
 use store_support::{assert_same_rows, dump};
 
 /// The first issue of the bundled archive, cut off in the middle of its second section.
@@ -147,23 +147,6 @@ async fn a_folder_with_one_bad_file_stores_the_good_ones() {
     assert!(stderr.contains("1 of 3 sources failed"), "{stderr}");
     let export = ws.run(&["export", "320"]);
     export.assert_ok();
-}
-
-/// Serves one HTTP response on loopback, for as many requests as come; returns the base URL.
-fn serve_once(head: String, body: Vec<u8>) -> String {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body);
-        }
-    });
-    url
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ pub use error::AnswerError;
 pub use reply::{Card, Control, Field, LinkButton, MenuId, MenuOption, Reply, Tone};
 pub use target::{Target, UnknownTarget};
 
-use crate::archive::Issue;
+use crate::archive::{Issue, FIRST_ISSUE_NUMBER};
 use crate::store::Store;
 
 /// A question a reader can ask, from a command or a control. Numbers are as typed (an
@@ -99,7 +99,7 @@ pub async fn respond(store: &Store, question: &Question) -> Reply {
 /// The issue a reader asked for, or an error that names the archive's range.
 async fn find_issue(store: &Store, asked: i64) -> Result<Issue, AnswerError> {
     let found = match u32::try_from(asked) {
-        Ok(number) if number > 0 => store.issue(number).await?,
+        Ok(number) if number >= FIRST_ISSUE_NUMBER => store.issue(number).await?,
         _ => None,
     };
     match found {

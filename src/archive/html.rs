@@ -5,6 +5,7 @@
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
+use super::html_depth;
 use super::paragraph::{Document, Meta, Paragraph, ParagraphBuilder};
 use super::ArchiveError;
 
@@ -54,19 +55,10 @@ const BLOCKS: &[&str] = &[
 /// takes time quadratic in the depth, and real posts nest a few dozen levels at most.
 pub const MAX_NESTING: usize = 1000;
 
-/// Elements that never contain others, or whose end tag may be left out: they do not
-/// deepen the tree however they are written.
-const FLAT_ELEMENTS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
-    "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head", "body",
-];
-
 /// Reads a post page: its title, URL and date from the head, its paragraphs from the
 /// post body.
 pub fn read(html: &str) -> Result<Document, ArchiveError> {
-    check_nesting(html)?;
-    let page = Html::parse_document(html);
+    let page = html_depth::parse_document(html, MAX_NESTING).map_err(too_deep)?;
     let meta = Meta {
         title: page_title(&page),
         url: first_attr(&page, "link[rel='canonical']", "href")
@@ -89,43 +81,14 @@ pub fn read(html: &str) -> Result<Document, ArchiveError> {
 
 /// Reads an HTML fragment (a feed item's content) into paragraphs.
 pub fn read_fragment(html: &str) -> Result<Vec<Paragraph>, ArchiveError> {
-    check_nesting(html)?;
-    let fragment = Html::parse_fragment(html);
+    let fragment = html_depth::parse_fragment(html, MAX_NESTING).map_err(too_deep)?;
     Ok(read_element(fragment.root_element()))
 }
 
-/// Rejects markup nested deeper than [`MAX_NESTING`], by a quick scan of start and end
-/// tags (an estimate: it need not follow every HTML parsing rule to catch abuse).
-fn check_nesting(html: &str) -> Result<(), ArchiveError> {
-    let mut depth = 0usize;
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        rest = &rest[open + 1..];
-        if let Some(closing) = rest.strip_prefix('/') {
-            depth = depth.saturating_sub(1);
-            rest = closing;
-            continue;
-        }
-        let name_len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let name = rest[..name_len].to_ascii_lowercase();
-        let tag_end = rest.find('>').unwrap_or(rest.len());
-        let self_closing = rest[..tag_end].ends_with('/');
-        if !self_closing && !FLAT_ELEMENTS.contains(&name.as_str()) {
-            depth += 1;
-            if depth > MAX_NESTING {
-                return Err(ArchiveError::Html(format!(
-                    "elements are nested more than {MAX_NESTING} levels deep"
-                )));
-            }
-        }
-        rest = &rest[tag_end..];
-    }
-    Ok(())
+fn too_deep(_: html_depth::TooDeep) -> ArchiveError {
+    ArchiveError::Html(format!(
+        "elements are nested more than {MAX_NESTING} levels deep"
+    ))
 }
 
 /// Walks the element's subtree in document order, without recursion, so that deeply

@@ -10,6 +10,7 @@ mod dates;
 mod error;
 pub mod feed;
 pub mod html;
+mod html_depth;
 pub mod markdown;
 mod mentions;
 pub mod model;
@@ -19,7 +20,7 @@ mod summary;
 pub mod text;
 
 pub use error::ArchiveError;
-pub use model::{Issue, Link, Section, Tale};
+pub use model::{Issue, Link, Section, Tale, FIRST_ISSUE_NUMBER};
 pub use paragraph::Document;
 pub use segment::segment;
 pub use summary::{summarize, MAX_SUMMARY_CHARS};

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Import AI numbers its issues from 1: the one rule for a valid issue number, kept at
+/// ingest and used by every answer.
+pub const FIRST_ISSUE_NUMBER: u32 = 1;
+
 /// One newsletter issue, as segmented from any source format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {

@@ -102,18 +102,24 @@ impl Line {
 
     /// This line followed by `separator` and `other`, spans of `other` shifted.
     pub fn joined(&self, separator: &str, other: &Line) -> Line {
+        let mut line = self.clone();
+        line.append(separator, other);
+        line
+    }
+
+    /// Appends `separator` and `other` in place, spans of `other` shifted: in time
+    /// proportional to `other`, however long this line has grown.
+    pub fn append(&mut self, separator: &str, other: &Line) {
         let offset = self.text.len() + separator.len();
         let shift = |span: &Range<usize>| span.start + offset..span.end + offset;
-        let mut line = self.clone();
-        line.text.push_str(separator);
-        line.text.push_str(&other.text);
-        line.links.extend(other.links.iter().map(|link| InlineLink {
+        self.text.push_str(separator);
+        self.text.push_str(&other.text);
+        self.links.extend(other.links.iter().map(|link| InlineLink {
             span: shift(&link.span),
             url: link.url.clone(),
         }));
-        line.bold.extend(other.bold.iter().map(shift));
-        line.italic.extend(other.italic.iter().map(shift));
-        line
+        self.bold.extend(other.bold.iter().map(shift));
+        self.italic.extend(other.italic.iter().map(shift));
     }
 
     /// Byte offset where a leading italic run ends, if the line starts with one.

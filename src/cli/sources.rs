@@ -9,6 +9,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use crate::archive::MAX_SOURCE_BYTES;
+use crate::follow::redirects::{self, RedirectRefused};
 
 /// How long fetching one URL may take, connecting and downloading together.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
@@ -51,6 +52,8 @@ pub enum SourceError {
     TooLargeDownload,
     #[error("cannot fetch it: {}", with_causes(.0))]
     Fetch(#[from] reqwest::Error),
+    #[error("{0}")]
+    Redirect(RedirectRefused),
 }
 
 impl Source {
@@ -75,6 +78,7 @@ impl Source {
 pub fn http_client() -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         .timeout(FETCH_TIMEOUT)
+        .redirect(redirects::policy())
         .user_agent(concat!("importai-bot/", env!("CARGO_PKG_VERSION")))
         .build()
 }
@@ -100,13 +104,10 @@ pub fn expand(inputs: &[String]) -> Vec<Result<Source, Unusable>> {
             Err(e) => sources.push(Err(unusable(SourceError::Io(e)))),
             Ok(meta) if meta.is_file() => sources.push(Ok(Source::File(path))),
             Ok(meta) if meta.is_dir() => {
-                let mut files = Vec::new();
-                match files_in(&path, &mut files) {
-                    Err(e) => sources.push(Err(unusable(SourceError::Io(e)))),
-                    Ok(()) if files.is_empty() => {
-                        sources.push(Err(unusable(SourceError::EmptyFolder)))
-                    }
-                    Ok(()) => sources.extend(files.into_iter().map(|f| Ok(Source::File(f)))),
+                let before = sources.len();
+                walk(&path, &mut sources);
+                if sources.len() == before {
+                    sources.push(Err(unusable(SourceError::EmptyFolder)));
                 }
             }
             Ok(_) => sources.push(Err(unusable(SourceError::NotAFile))),
@@ -120,24 +121,43 @@ fn is_url(input: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-/// Appends the non-hidden files under `folder`, depth first in name order. Symbolic links
-/// to files are followed; links to folders are not, so a link cycle cannot recurse forever.
-fn files_in(folder: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries = std::fs::read_dir(folder)?.collect::<std::io::Result<Vec<_>>>()?;
-    entries.sort_by_key(|entry| entry.file_name());
+/// Appends the non-hidden files under `folder` as sources, depth first in name order.
+/// Whatever cannot be read (a folder without permission, say) is appended as unusable,
+/// under its own path, and the walk goes on with the rest. Symbolic links to files are
+/// followed; links to folders are not, so a link cycle cannot recurse forever.
+fn walk(folder: &Path, sources: &mut Vec<Result<Source, Unusable>>) {
+    let unreadable = |path: &Path, error| {
+        Err(Unusable {
+            name: path.display().to_string(),
+            error: SourceError::Io(error),
+        })
+    };
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) => return sources.push(unreadable(folder, error)),
+    };
+    let mut readable = Vec::new();
     for entry in entries {
+        match entry {
+            Ok(entry) => readable.push(entry),
+            Err(error) => sources.push(unreadable(folder, error)),
+        }
+    }
+    readable.sort_by_key(|entry| entry.file_name());
+    for entry in readable {
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         let path = entry.path();
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            files_in(&path, files)?;
-        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
-            files.push(path);
+        match entry.file_type() {
+            Err(error) => sources.push(unreadable(&path, error)),
+            Ok(kind) if kind.is_dir() => walk(&path, sources),
+            Ok(kind) if kind.is_file() || (kind.is_symlink() && path.is_file()) => {
+                sources.push(Ok(Source::File(path)))
+            }
+            Ok(_) => {}
         }
     }
-    Ok(())
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, SourceError> {
@@ -157,7 +177,13 @@ fn read_file(path: &Path) -> Result<Vec<u8>, SourceError> {
 }
 
 async fn fetch(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, SourceError> {
-    let mut response = client.get(url).send().await?.error_for_status()?;
+    let response = client.get(url).send().await.map_err(|error| {
+        redirects::refused_in(&error).map_or(SourceError::Fetch(error), SourceError::Redirect)
+    })?;
+    if let Some(refused) = redirects::unfollowed(&response) {
+        return Err(SourceError::Redirect(refused));
+    }
+    let mut response = response.error_for_status()?;
     if let Some(size) = response.content_length() {
         if size > MAX_SOURCE_BYTES as u64 {
             return Err(SourceError::TooLarge { size });

@@ -1,7 +1,9 @@
 //! Replies as terminal text, for `ask`.
 //!
 //! Discord Markdown is reduced to plain text; each control is shown as the `ask` command
-//! that does the same, so a terminal reader can follow it.
+//! that does the same, so a terminal reader can follow it. Control characters are
+//! dropped: a query or an archived text holding escape sequences must not move the
+//! cursor, retitle the window or smuggle links into the reader's terminal.
 
 pub mod ask;
 
@@ -43,10 +45,18 @@ pub fn render(reply: &Reply) -> String {
             out.push_str(&format!("  {what}: {how}\n"));
         }
     }
+    let mut out = without_controls(&out);
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out.push('\n');
     out
+}
+
+/// `text` without control characters (C0, DEL, C1) other than newline and tab.
+fn without_controls(text: &str) -> String {
+    text.chars()
+        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
+        .collect()
 }
 
 fn render_card(card: &Card, out: &mut String) {
@@ -143,6 +153,15 @@ fn plain(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_sequences_never_reach_the_terminal() {
+        let hostile = "a\u{1b}]0;owned\u{7}b\u{1b}[31mc\u{9b}2Jd\u{7f}";
+        let reply = Reply::notice(hostile, hostile);
+        let text = render(&reply);
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+        assert!(text.contains("a]0;ownedb[31mc2Jd"), "{text:?}");
+    }
 
     #[test]
     fn markdown_becomes_plain_text() {

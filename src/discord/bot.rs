@@ -2,7 +2,7 @@
 
 use super::announce::Announcer;
 use super::daily::{DailyWake, Scheduler};
-use super::{commands, components, errors, BotError, Data};
+use super::{commands, components, errors, startup, BotError, Data};
 use crate::clock::SharedClock;
 use crate::config::{self, ConfigError, Secret};
 use crate::follow::{FollowSettings, Poller, PollerConfig};
@@ -124,6 +124,12 @@ pub async fn run(
             })
         })
         .build();
+    // Discord may rate-limit or fail the first request: wait that out (or stop if asked).
+    let mut shutdown = Box::pin(shutdown);
+    let shard_count = tokio::select! {
+        count = startup::recommended_shards(settings.api_base.as_deref(), &settings.token) => count?,
+        () = &mut shutdown => return Ok(()),
+    };
     let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::GUILDS)
         .framework(framework)
         .await?;
@@ -137,7 +143,7 @@ pub async fn run(
         let _ = stop.send(true);
         shards.shutdown_all().await;
     });
-    let result = client.start_autosharded().await;
+    let result = client.start_shards(shard_count).await;
     let _ = stop_poller.send(true);
     let task = poller.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some(task) = task {

@@ -5,8 +5,15 @@
 use super::{BotError, Data};
 use crate::answers::{limits, Reply};
 use poise::FrameworkError;
+use serenity::all::{CreateAutocompleteResponse, CreateInteractionResponse};
 
 pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
+    if let Some(poise::Context::Application(ctx)) = error.ctx() {
+        if ctx.interaction_type == poise::CommandInteractionType::Autocomplete {
+            tracing::debug!(error = %error, "autocomplete not answered with choices");
+            return offer_no_choices(ctx).await;
+        }
+    }
     let notice = match &error {
         FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().qualified_name, %error, "command failed");
@@ -53,6 +60,19 @@ pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
         if let Err(send_error) = ctx.send(body).await {
             tracing::warn!(%send_error, "could not tell the user about an error");
         }
+    }
+}
+
+/// An autocomplete the bot will not fill (from a member who may not use the command, say)
+/// still gets an answer, an empty list: without one Discord shows "Loading options failed".
+async fn offer_no_choices(ctx: poise::ApplicationContext<'_, Data, BotError>) {
+    let nothing = CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new());
+    if let Err(send_error) = ctx
+        .interaction
+        .create_response(ctx.serenity_context(), nothing)
+        .await
+    {
+        tracing::warn!(%send_error, "could not answer an autocomplete");
     }
 }
 

@@ -9,6 +9,7 @@ use reqwest::header::{
 use reqwest::StatusCode;
 use thiserror::Error;
 
+use super::redirects::{self, RedirectRefused};
 use crate::store::Validators;
 
 /// Bounds on one fetch.
@@ -61,6 +62,8 @@ pub enum FetchError {
     TooLarge { max: usize },
     #[error("the request failed: {0}")]
     Other(String),
+    #[error("{0}")]
+    Redirect(RedirectRefused),
 }
 
 /// An HTTP client for feeds and pages: rustls, timeouts, a recognisable user agent.
@@ -75,6 +78,7 @@ impl Fetcher {
         let client = reqwest::Client::builder()
             .connect_timeout(limits.connect_timeout)
             .timeout(limits.total_timeout)
+            .redirect(redirects::policy())
             .user_agent(concat!("importai-bot/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(Self { client, limits })
@@ -98,6 +102,9 @@ impl Fetcher {
         let status = response.status();
         if status == StatusCode::NOT_MODIFIED {
             return Ok(Fetched::NotModified);
+        }
+        if let Some(refused) = redirects::unfollowed(&response) {
+            return Err(FetchError::Redirect(refused));
         }
         if !status.is_success() {
             return Err(FetchError::Status { status });
@@ -123,7 +130,9 @@ impl Fetcher {
     }
 
     fn error(&self, error: reqwest::Error) -> FetchError {
-        if error.is_timeout() {
+        if let Some(refused) = redirects::refused_in(&error) {
+            FetchError::Redirect(refused)
+        } else if error.is_timeout() {
             FetchError::Timeout {
                 connect: self.limits.connect_timeout,
                 total: self.limits.total_timeout,

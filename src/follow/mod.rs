@@ -3,12 +3,14 @@
 //! that chose a channel for it (`/announce set`).
 //!
 //! - [`fetch`]: HTTP with conditional GET, timeouts and a size limit;
+//! - [`redirects`]: which redirects any fetch follows;
 //! - [`poller`]: one cycle ([`Poller::poll_once`]) and the loop `serve` runs
 //!   ([`Poller::run`]); the announcements themselves are sent by
 //!   [`discord::announce`](crate::discord::announce).
 
 pub mod fetch;
 pub mod poller;
+pub mod redirects;
 
 pub use fetch::{FetchError, FetchLimits, Fetched, Fetcher};
 pub use poller::{Cycle, PollOutcome, Poller, PollerConfig, Schedule};

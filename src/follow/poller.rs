@@ -229,7 +229,18 @@ impl Poller {
                 validators,
                 content_type,
             } => {
-                let issues = read_feed(url, &bytes, content_type.as_deref())?;
+                // Parsing is CPU work on up to the size limit of hostile text: off the
+                // async workers, so that serving goes on meanwhile. Its warnings go where
+                // this poll's go.
+                let feed_url = url.clone();
+                let logs = tracing::dispatcher::get_default(Clone::clone);
+                let issues = tokio::task::spawn_blocking(move || {
+                    tracing::dispatcher::with_default(&logs, || {
+                        read_feed(&feed_url, &bytes, content_type.as_deref())
+                    })
+                })
+                .await
+                .map_err(|e| format!("reading the feed failed: {e}"))??;
                 let stored = self
                     .store
                     .ingest_feed(url, &issues, &validators, now, self.config.announce_at_most)

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
 use super::{search, IngestOutcome, Result, Store, StoreError};
-use crate::archive::Issue;
+use crate::archive::{Issue, FIRST_ISSUE_NUMBER};
 
 /// Bumped when the canonical form changes, so every issue is rewritten once.
 const HASH_VERSION: &str = "v1";
@@ -68,6 +68,11 @@ pub(super) fn check_storable(issue: &Issue) -> Result<()> {
         number: issue.number,
         reason,
     };
+    if issue.number < FIRST_ISSUE_NUMBER {
+        return Err(invalid(format!(
+            "Import AI numbers its issues from {FIRST_ISSUE_NUMBER}"
+        )));
+    }
     let mut seen = std::collections::BTreeSet::new();
     for section in &issue.sections {
         if !(1..=search::MAX_SECTION_POSITION).contains(&section.position) {

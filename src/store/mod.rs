@@ -16,6 +16,7 @@ mod daily;
 mod feed_state;
 mod ingest;
 mod issues;
+mod open_lock;
 mod outbox;
 mod recent;
 mod search;
@@ -39,22 +40,40 @@ pub use announce::{AnnounceSettings, PendingAnnouncement};
 pub use feed_state::{FeedIngest, FeedState, Validators};
 
 /// Errors of the store. Messages say what went wrong and, where it helps, what to do.
+///
+/// Each message carries the text of its cause, so the cause is not also given as the
+/// error's `source`: sqlx's errors repeat their own causes too, and a report that prints
+/// the chain (`{:#}`) would say the same thing three times.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("cannot open the database {url}: {source}")]
-    Open {
-        url: String,
-        #[source]
-        source: sqlx::Error,
-    },
+    #[error(
+        "{url:?} is not a usable database URL: {reason}. Name a SQLite file as sqlite://PATH \
+         (for example sqlite://importai.db) with --database-url or DATABASE_URL, or set \
+         neither for the default sqlite://importai.db"
+    )]
+    BadUrl { url: String, reason: &'static str },
+    #[error("cannot open the database {url}: {cause}")]
+    Open { url: String, cause: sqlx::Error },
     #[error("cannot migrate the database schema: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
-    Sql(#[from] sqlx::Error),
+    Sql(sqlx::Error),
     #[error("the bundled archive could not be read: {0}")]
     Bundled(String),
     #[error("issue {number} cannot be stored: {reason}")]
     InvalidIssue { number: u32, reason: String },
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::Sql(error)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migrate(error)
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -133,22 +152,103 @@ impl Store {
     /// Opens (creating if missing) the database at `url`, brings its schema up to date and,
     /// if it holds no issue yet, fills it from the bundled archive.
     pub async fn open(url: &str) -> Result<Store> {
-        let store = Store::open_empty(url).await?;
-        if store.latest_number().await?.is_none() {
-            store.fill_from_bundled_archive().await?;
-        }
-        Ok(store)
+        Store::open_filled(url, true).await
     }
 
     /// Opens the database like [`Store::open`] but never fills it: for tests and benchmarks.
     pub async fn open_empty(url: &str) -> Result<Store> {
-        let open_error = |source| StoreError::Open {
+        Store::open_filled(url, false).await
+    }
+
+    /// Opens the pool; then, unless the schema is already current (and, with `fill`, the
+    /// archive holds an issue), migrates and fills while holding the database's open lock,
+    /// so that processes opening a new database at once do this one after the other, each
+    /// finding what the one before did.
+    async fn open_filled(url: &str, fill: bool) -> Result<Store> {
+        let options = connect_options(url)?;
+        let open_error = |cause| StoreError::Open {
             url: url.to_owned(),
-            source,
+            cause,
         };
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(open_error)?
-            .create_if_missing(true)
+        let pool = SqlitePoolOptions::new()
+            // Each connection keeps its own page cache, so each costs memory.
+            .max_connections(POOL_CONNECTIONS)
+            .connect_with(options.clone())
+            .await
+            .map_err(open_error)?;
+        let watcher: SqliteConnection = options.connect().await.map_err(open_error)?;
+        let store = Store {
+            pool,
+            recent: Arc::new(recent::RecentIssues::new(recent::BUDGET_BYTES, watcher)),
+        };
+        if !store.is_ready(fill).await? {
+            let _lock = open_lock::acquire(options.get_filename()).await;
+            sqlx::migrate!().run(&store.pool).await?;
+            if fill && store.latest_number().await?.is_none() {
+                store.fill_from_bundled_archive().await?;
+            }
+        }
+        Ok(store)
+    }
+
+    /// Whether every migration is applied and, if `fill`, the archive holds an issue.
+    async fn is_ready(&self, fill: bool) -> Result<bool> {
+        let applied: Vec<i64> = match sqlx::query_scalar(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await
+        {
+            Ok(applied) => applied,
+            // No migration table yet: a new database.
+            Err(sqlx::Error::Database(_)) => return Ok(false),
+            Err(error) => return Err(error.into()),
+        };
+        let migrator = sqlx::migrate!();
+        let current = migrator
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration())
+            .all(|m| applied.contains(&m.version));
+        Ok(current && (!fill || self.latest_number().await?.is_some()))
+    }
+}
+
+/// The connection options for `url`, refusing what would silently lose the archive: an
+/// empty URL, an in-memory database (each pooled connection would get its own, and all
+/// vanish at exit), a URL naming no file, and text that is not a `sqlite:` URL at all
+/// (which SQLite would take as a file name).
+fn connect_options(url: &str) -> Result<SqliteConnectOptions> {
+    let bad = |reason| StoreError::BadUrl {
+        url: url.to_owned(),
+        reason,
+    };
+    if url.trim().is_empty() {
+        return Err(bad("it is empty"));
+    }
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Err(bad("it does not start with sqlite:"));
+    };
+    let (file, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory =
+        file == ":memory:" || query.split('&').any(|pair| pair == "mode=memory");
+    if in_memory {
+        return Err(bad(
+            "an in-memory database is lost when the program ends, and every connection \
+             would see a different one",
+        ));
+    }
+    if file.is_empty() {
+        return Err(bad("it names no file"));
+    }
+    let options = SqliteConnectOptions::from_str(url).map_err(|cause| StoreError::Open {
+        url: url.to_owned(),
+        cause,
+    })?;
+    Ok(options
+        .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // WAL makes NORMAL durable against application crashes, and much faster.
             .synchronous(SqliteSynchronous::Normal)
@@ -157,21 +257,10 @@ impl Store {
             // 1 MiB of page cache per connection instead of 2: pages it drops come back
             // from the operating system's file cache, and the serving process stays under
             // 50 MB at 10,000 issues (`cargo bench --bench serve`).
-            .pragma("cache_size", "-1024");
-        let pool = SqlitePoolOptions::new()
-            // Each connection keeps its own page cache, so each costs memory.
-            .max_connections(POOL_CONNECTIONS)
-            .connect_with(options.clone())
-            .await
-            .map_err(open_error)?;
-        sqlx::migrate!().run(&pool).await?;
-        let watcher: SqliteConnection = options.connect().await.map_err(open_error)?;
-        Ok(Store {
-            pool,
-            recent: Arc::new(recent::RecentIssues::new(recent::BUDGET_BYTES, watcher)),
-        })
-    }
+            .pragma("cache_size", "-1024"))
+}
 
+impl Store {
     /// The connection pool, for features that keep their own tables in this database.
     pub fn pool(&self) -> &sqlx::SqlitePool {
         &self.pool

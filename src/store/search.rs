@@ -24,6 +24,11 @@ const MAX_WORD_CHARS: usize = 64;
 const MAX_RANKED_PLACES: u32 = 1000;
 /// Tokens around the match in a snippet.
 const SNIPPET_TOKENS: i64 = 24;
+/// Characters of each column of a place that are indexed. Real sections are a few
+/// thousand; a hostile page can hold megabytes in one section, and FTS5 builds a snippet
+/// by reading the whole column, so without a cap one such place would slow every search
+/// that matches it to a crawl. Migration 0006 cuts rows indexed before the same way.
+const MAX_INDEXED_CHARS: usize = 32_768;
 
 impl Store {
     /// Ranked hits in sections and tales, best first, at most `limit`. All words must
@@ -141,10 +146,10 @@ pub(super) async fn index_issue(conn: &mut SqliteConnection, issue: &Issue) -> R
              VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(rowid(issue.number, section.position))
-        .bind(&section.title)
-        .bind(&section.teaser)
-        .bind(&body)
-        .bind(&sources)
+        .bind(indexed(&section.title))
+        .bind(section.teaser.as_deref().map(indexed))
+        .bind(indexed(&body))
+        .bind(indexed(&sources))
         .bind(issue.number)
         .bind(section.position)
         .execute(&mut *conn)
@@ -156,15 +161,23 @@ pub(super) async fn index_issue(conn: &mut SqliteConnection, issue: &Issue) -> R
              VALUES (?, ?, ?, ?, ?, ?, NULL)",
         )
         .bind(rowid(issue.number, 0))
-        .bind(&tale.title)
-        .bind(&tale.setting)
-        .bind(&tale.body)
-        .bind(&tale.inspired_by)
+        .bind(indexed(&tale.title))
+        .bind(tale.setting.as_deref().map(indexed))
+        .bind(indexed(&tale.body))
+        .bind(tale.inspired_by.as_deref().map(indexed))
         .bind(issue.number)
         .execute(&mut *conn)
         .await?;
     }
     Ok(())
+}
+
+/// The part of a column that is indexed: its first [`MAX_INDEXED_CHARS`] characters.
+fn indexed(text: &str) -> &str {
+    match text.char_indices().nth(MAX_INDEXED_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
 }
 
 /// Removes an issue's rows from the index.
@@ -228,6 +241,13 @@ mod tests {
         assert_eq!(query_words(&long), ["word", &"x".repeat(MAX_WORD_CHARS)]);
         let many: String = (0..100).map(|i| format!("w{i} ")).collect();
         assert_eq!(query_words(&many).len(), MAX_QUERY_WORDS);
+    }
+
+    #[test]
+    fn columns_are_indexed_up_to_a_cap_in_characters() {
+        assert_eq!(indexed("short"), "short");
+        let long = "é".repeat(MAX_INDEXED_CHARS + 10);
+        assert_eq!(indexed(&long).chars().count(), MAX_INDEXED_CHARS);
     }
 
     #[test]

@@ -104,3 +104,20 @@ pub fn substack_sample() -> &'static Path {
 pub fn path_str(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
 }
+
+/// Serves one HTTP response on loopback, for as many requests as come; returns the base URL.
+pub fn serve_once(head: String, body: Vec<u8>) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    url
+}

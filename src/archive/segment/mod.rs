@@ -103,32 +103,65 @@ fn flatten(paragraphs: &[Paragraph]) -> Vec<Unit> {
 }
 
 /// Joins a paragraph to the one before when a blank line broke a sentence in two.
+///
+/// A paragraph's role and length are worked out once, from its own line, and kept up to
+/// date as lines join it: looking at the whole joined text at each step would make a long
+/// run of broken paragraphs (thousands ending in a comma) take quadratic time.
 fn join_broken_paragraphs(units: Vec<Unit>) -> Vec<Unit> {
     let mut joined: Vec<Unit> = Vec::with_capacity(units.len());
+    let mut last: Option<ProseEnd> = None;
     for unit in units {
+        let next = ProseEnd::of(unit.text());
         if unit.para_start {
-            if let Some(previous) = joined.last_mut() {
-                if continues_sentence(previous.text(), unit.text()) {
-                    previous.line = previous.line.joined(" ", &unit.line);
+            if let (Some(previous), Some(end)) = (joined.last_mut(), last.as_mut()) {
+                if end.continued_by(&next, unit.text()) {
+                    previous.line.append(" ", &unit.line);
+                    end.grow(&next);
                     continue;
                 }
             }
         }
         joined.push(unit);
+        last = Some(next);
     }
     joined
 }
 
-fn continues_sentence(previous: &str, next: &str) -> bool {
-    if is_structural(previous) || is_structural(next) {
-        return false;
+/// What [`join_broken_paragraphs`] needs to know of the last paragraph.
+struct ProseEnd {
+    /// It has a role of its own (see [`is_structural`]), decided by its first line.
+    structural: bool,
+    /// It ends in a lowercase letter or a comma: mid-sentence.
+    open_end: bool,
+    chars: usize,
+}
+
+impl ProseEnd {
+    fn of(text: &str) -> ProseEnd {
+        ProseEnd {
+            structural: is_structural(text),
+            open_end: text
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_lowercase() || c == ','),
+            chars: text.chars().count(),
+        }
     }
-    let open_end = previous
-        .chars()
-        .last()
-        .is_some_and(|c| c.is_lowercase() || c == ',');
-    let next_lower = next.chars().next().is_some_and(char::is_lowercase);
-    open_end && (next_lower || previous.chars().count() >= LONG_PROSE_CHARS)
+
+    /// Whether the paragraph `next` (whose text is `text`) continues this one's sentence.
+    fn continued_by(&self, next: &ProseEnd, text: &str) -> bool {
+        let next_lower = text.chars().next().is_some_and(char::is_lowercase);
+        !self.structural
+            && !next.structural
+            && self.open_end
+            && (next_lower || self.chars >= LONG_PROSE_CHARS)
+    }
+
+    /// This paragraph with `next` joined to it by a space.
+    fn grow(&mut self, next: &ProseEnd) {
+        self.open_end = next.open_end;
+        self.chars += 1 + next.chars;
+    }
 }
 
 /// Lines that have a role of their own and never continue or get continued as prose.

@@ -1,6 +1,7 @@
 //! `/announce set channel` · `/announce off` · `/announce status`: where a server hears about
-//! new issues. For members with Manage Server (Discord hides the commands from others unless
-//! the server's admins choose otherwise), in servers only.
+//! new issues. For members with Manage Server, in servers only: Discord hides the commands
+//! from others by default, and the bot checks the permission itself too, since a server's
+//! admins can override that default.
 
 use serenity::all::{ChannelId, ChannelType, GuildChannel, GuildId, Permissions};
 
@@ -13,6 +14,7 @@ use crate::store::{DeliveryState, Kind};
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD",
     subcommands("set", "off", "status"),
     subcommand_required
 )]
@@ -26,7 +28,12 @@ const NEEDED: Permissions = Permissions::VIEW_CHANNEL
     .union(Permissions::EMBED_LINKS);
 
 /// Announce each new issue in this channel.
-#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
 async fn set(
     ctx: Context<'_>,
     #[description = "The channel for announcements of new issues"]
@@ -60,7 +67,12 @@ async fn set(
 }
 
 /// Stop announcing new issues in this server.
-#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
 async fn off(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild_id) = ctx.guild_id() else {
         return Ok(());
@@ -84,7 +96,12 @@ async fn off(ctx: Context<'_>) -> Result<(), BotError> {
 }
 
 /// Where new issues are announced in this server, and how the feed is doing.
-#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    required_permissions = "MANAGE_GUILD"
+)]
 async fn status(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild_id) = ctx.guild_id() else {
         return Ok(());

@@ -51,7 +51,7 @@ use tokio::net::TcpListener;
 pub use fixtures::{InteractionBuilder, OptionKind};
 pub use objects::permissions;
 pub use recording::{Identified, Recorded, RecordedRequest};
-pub use state::ChannelAccess;
+pub use state::{ChannelAccess, Fault};
 pub use validate::{
     validate_command_overwrite, validate_followup_message, validate_interaction_callback,
     validate_message_create, validate_webhook_edit,
@@ -99,6 +99,12 @@ impl FakeDiscord {
             rest_addr,
             gateway_addr,
         }
+    }
+
+    /// Answers the next request to `path` (under `/api/v10`, e.g. `/gateway/bot`) with
+    /// `fault` instead; faults queue, each used once.
+    pub fn fail_next(&self, fault: Fault) {
+        self.shared.with(|state| state.faults.push(fault));
     }
 
     /// The base for `HttpBuilder::proxy`: serenity replaces `https://discord.com` with it, so

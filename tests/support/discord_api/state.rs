@@ -89,6 +89,17 @@ pub struct State {
     pub interactions: HashMap<u64, InteractionRecord>,
     pub sessions: Vec<Session>,
     pub identified: Vec<Identified>,
+    /// Answers to give instead of the route's, each once, in order.
+    pub faults: Vec<Fault>,
+}
+
+/// A failure the next request to `path` (under `/api/v10`) gets instead of its answer.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    pub path: String,
+    pub status: u16,
+    pub body: Value,
+    pub retry_after: Option<String>,
 }
 
 impl State {
@@ -108,12 +119,19 @@ impl State {
             interactions: HashMap::new(),
             sessions: Vec::new(),
             identified: Vec::new(),
+            faults: Vec::new(),
         };
         state
             .guilds
             .insert(GUILD_ID, "Import AI readers".to_string());
         state.add_channel(GENERAL_CHANNEL_ID, GUILD_ID, "general");
         state
+    }
+
+    /// The first fault waiting for `path`, taken from the queue.
+    pub fn take_fault(&mut self, path: &str) -> Option<Fault> {
+        let at = self.faults.iter().position(|f| f.path == path)?;
+        Some(self.faults.remove(at))
     }
 
     pub fn add_guild(&mut self, id: u64, name: &str) {

@@ -38,6 +38,7 @@ pub(super) struct Reply {
     body: Option<Value>,
     violations: Vec<String>,
     unexpected: bool,
+    retry_after: Option<String>,
 }
 
 impl Reply {
@@ -55,6 +56,7 @@ impl Reply {
             body,
             violations: Vec::new(),
             unexpected: false,
+            retry_after: None,
         }
     }
 
@@ -103,6 +105,11 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
         )
     } else if let Some(refusal) = unauthorized(&headers, &route_path) {
         refusal
+    } else if let Some(fault) = shared.with(|state| state.take_fault(&route_path)) {
+        let status = StatusCode::from_u16(fault.status).expect("a valid status");
+        let mut reply = Reply::status(status, Some(fault.body));
+        reply.retry_after = fault.retry_after;
+        reply
     } else {
         route(&shared, &method, &route_path, query.as_deref(), &body)
     };
@@ -118,10 +125,14 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
             at: Instant::now(),
         });
     });
-    match reply.body {
+    let mut response = match reply.body {
         Some(body) => (reply.status, axum::Json(body)).into_response(),
         None => reply.status.into_response(),
+    };
+    if let Some(seconds) = reply.retry_after.and_then(|s| s.parse().ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, seconds);
     }
+    response
 }
 
 /// The JSON body: plain, or the `payload_json` part of a multipart upload. `Err` carries a
