@@ -18,7 +18,11 @@ pub async fn issue(store: &Store, asked: i64) -> Result<Reply, AnswerError> {
 
 /// The overview of an issue: also what `/latest` and announcements show.
 pub fn overview(issue: &Issue, mentioned_by: &[u32]) -> Reply {
-    let mut fields = vec![Field::inline("Links", issue.link_count().to_string())];
+    let mut fields = Vec::new();
+    if let Some(note) = &issue.note {
+        fields.push(Field::new("Note", escape_markdown(note)));
+    }
+    fields.push(Field::inline("Links", issue.link_count().to_string()));
     if let Some(list) = issue_list(&issue.mentions) {
         fields.push(Field::inline("Mentions", list));
     }

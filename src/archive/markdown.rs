@@ -35,7 +35,12 @@ pub fn read(markdown: &str) -> Document {
             }
             Event::End(TagEnd::MetadataBlock(_)) => in_front_matter = false,
             Event::Text(text) if in_front_matter => front_matter.push_str(text),
-            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_))
+            // A heading inside an issue opens a story (`### [Story title](url)` in some
+            // exports, which have no separators): it parts stories as a separator does.
+            Event::Start(Tag::Heading { .. }) if list_depth == 0 => {
+                builder.push_paragraph(Paragraph::plain("***"))
+            }
+            Event::Start(Tag::Paragraph | Tag::CodeBlock(_))
             | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock)
                 if list_depth == 0 =>
             {
@@ -84,7 +89,7 @@ pub fn read(markdown: &str) -> Document {
                 builder.push(text);
             }
             Event::Code(text) => builder.push(text),
-            Event::SoftBreak => builder.push(" "),
+            Event::SoftBreak => builder.soft_break(),
             Event::HardBreak => builder.break_line(),
             Event::InlineHtml(html) if html.trim_start().starts_with("<br") => builder.break_line(),
             Event::Rule => builder.push_paragraph(Paragraph::plain("***")),

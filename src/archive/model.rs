@@ -14,6 +14,9 @@ pub struct Issue {
     /// Publication date as `YYYY-MM-DD`, when the source carries one.
     pub published: Option<chrono::NaiveDate>,
     pub url: Option<String>,
+    /// The editor's note before the first story ("A shorter issue than usual as…").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub sections: Vec<Section>,
     pub tale: Option<Tale>,
     /// Other issues this one cites ("Import AI #304"), ascending, without itself.

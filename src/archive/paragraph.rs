@@ -110,7 +110,8 @@ impl Line {
     /// Appends `separator` and `other` in place, spans of `other` shifted: in time
     /// proportional to `other`, however long this line has grown.
     pub fn append(&mut self, separator: &str, other: &Line) {
-        let offset = self.text.len() + separator.len();
+        let end = self.text.len();
+        let offset = end + separator.len();
         let shift = |span: &Range<usize>| span.start + offset..span.end + offset;
         self.text.push_str(separator);
         self.text.push_str(&other.text);
@@ -118,8 +119,18 @@ impl Line {
             span: shift(&link.span),
             url: link.url.clone(),
         }));
-        self.bold.extend(other.bold.iter().map(shift));
-        self.italic.extend(other.italic.iter().map(shift));
+        for (spans, more) in [
+            (&mut self.bold, &other.bold),
+            (&mut self.italic, &other.italic),
+        ] {
+            for span in more.iter().map(shift) {
+                // A run that reaches the join and one that starts at it are one run.
+                match spans.last_mut() {
+                    Some(last) if last.end == end && span.start == offset => last.end = span.end,
+                    _ => spans.push(span),
+                }
+            }
+        }
     }
 
     /// Byte offset where a leading italic run ends, if the line starts with one.
@@ -165,6 +176,8 @@ pub struct ParagraphBuilder {
     open_bold: Vec<usize>,
     open_italic: Vec<usize>,
     open_links: Vec<(usize, String)>,
+    /// Indices (into `lines`) of lines that a soft line break ended.
+    soft_ends: Vec<usize>,
 }
 
 impl ParagraphBuilder {
@@ -257,20 +270,32 @@ impl ParagraphBuilder {
         self.open_links.iter_mut().for_each(|(start, _)| *start = 0);
     }
 
+    /// A soft line break (a newline in the source that is not a hard break): a space in
+    /// prose, but in text saved one inline element per line, where the source's lines are
+    /// all there is of its structure, a line of its own (see [`regroup_element_lines`]).
+    pub fn soft_break(&mut self) {
+        self.soft_ends.push(self.lines.len());
+        self.break_line();
+    }
+
     /// Ends the current paragraph (if it has any text).
     pub fn end_paragraph(&mut self) {
         self.break_line();
         self.open_bold.clear();
         self.open_italic.clear();
         self.open_links.clear();
-        let lines: Vec<Line> = std::mem::take(&mut self.lines)
-            .into_iter()
-            .map(|line| line.trimmed())
-            .collect();
-        let paragraph = Paragraph::from_lines(lines);
-        if !paragraph.is_blank() {
-            self.paragraphs.push(paragraph);
-        }
+        let lines = std::mem::take(&mut self.lines);
+        let soft_ends = std::mem::take(&mut self.soft_ends);
+        let paragraphs = if !soft_ends.is_empty() && is_element_per_line(&lines, soft_ends.len()) {
+            regroup_element_lines(lines.iter().map(Line::trimmed).collect())
+        } else {
+            vec![Paragraph::from_lines(join_soft_breaks(lines, &soft_ends))]
+        };
+        self.paragraphs.extend(
+            paragraphs
+                .into_iter()
+                .filter(|paragraph| !paragraph.is_blank()),
+        );
     }
 
     /// Adds a finished paragraph (e.g. a separator) after ending the current one.
@@ -283,6 +308,107 @@ impl ParagraphBuilder {
         self.end_paragraph();
         self.paragraphs
     }
+}
+
+/// Lines ended by a soft break joined to the next with a space, every line trimmed.
+fn join_soft_breaks(lines: Vec<Line>, soft_ends: &[usize]) -> Vec<Line> {
+    let mut joined: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut continues = false;
+    for (index, line) in lines.into_iter().enumerate() {
+        let line = line.trimmed();
+        match joined.last_mut() {
+            Some(previous) if continues => previous.append(" ", &line),
+            _ => joined.push(line),
+        }
+        continues = soft_ends.contains(&index);
+    }
+    joined
+}
+
+/// Whether a block's lines are inline elements each on a line of its own (a page's text
+/// saved with a newline after every element: `Read more\n:\nTitle (arXiv)\n.`) rather than
+/// wrapped prose: several soft breaks, and some line only a punctuation mark; or many, and
+/// some line longer than any wrapped line.
+pub fn is_element_per_line(lines: &[Line], soft_breaks: usize) -> bool {
+    const LONGEST_WRAPPED_LINE_CHARS: usize = 160;
+    const MANY_SOFT_BREAKS: usize = 8;
+    let lone_mark = lines.iter().any(|line| {
+        let text = line.text.trim();
+        !text.is_empty() && text.chars().all(|c| c.is_ascii_punctuation())
+    });
+    let long_line = lines
+        .iter()
+        .any(|line| line.text.chars().count() > LONGEST_WRAPPED_LINE_CHARS);
+    (soft_breaks >= 3 && lone_mark) || (soft_breaks >= MANY_SOFT_BREAKS && long_line)
+}
+
+/// Rebuilds paragraphs from lines saved one inline element per line: a line continues the
+/// one before when it starts with closing punctuation (`.`, `:`, `,`, `)`…: glued on),
+/// with a lowercase letter, or when the line before stops on a lowercase word
+/// (`…published in` + `Nature`), unless it opens something of its own (a teaser `…`, a
+/// bracketed setting, a list item, a separator). Every other line is a paragraph.
+pub fn regroup_element_lines(lines: Vec<Line>) -> Vec<Paragraph> {
+    let mut paragraphs: Vec<Paragraph> = Vec::new();
+    for line in lines.into_iter().filter(|line| !line.is_blank()) {
+        let previous = paragraphs
+            .last_mut()
+            .and_then(|paragraph| paragraph.lines.last_mut());
+        match previous.and_then(|previous| {
+            element_join(&previous.text, &line.text).map(|glue| (previous, glue))
+        }) {
+            Some((previous, glue)) => previous.append(glue, &line),
+            None => paragraphs.push(Paragraph::from_lines(vec![line])),
+        }
+    }
+    paragraphs
+}
+
+/// How `next` continues `previous` on one line (`""` or `" "`), if it does.
+fn element_join(previous: &str, next: &str) -> Option<&'static str> {
+    let previous = previous.trim_end();
+    let next = next.trim_start();
+    let is_rule = |text: &str| {
+        text.chars()
+            .all(|c| matches!(c, '*' | '#' | '-' | '_' | ' '))
+    };
+    if is_rule(previous) || is_rule(next) {
+        return None;
+    }
+    if starts_with_closing_punctuation(next) {
+        return Some("");
+    }
+    if next.starts_with(['…', '[', '•', '*', '-', '"', '“']) || next.starts_with("...") {
+        return None;
+    }
+    // A "(source)" continues its title; a bare link verb ("Read", "Check out the") its
+    // anchor.
+    if next.starts_with('(') || LINK_VERBS.contains(&previous) {
+        return Some(" ");
+    }
+    let open_end = previous.ends_with([',', '(', '“']) || previous.ends_with(char::is_lowercase);
+    let lowercase_word = previous
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|word| word.starts_with(char::is_lowercase));
+    let next_lowercase = next.starts_with(char::is_lowercase);
+    (open_end && (lowercase_word || previous.ends_with(',') || next_lowercase)).then_some(" ")
+}
+
+/// Link verbs that may stand alone on a line before their anchor.
+const LINK_VERBS: &[&str] = &[
+    "Read",
+    "Get",
+    "Watch",
+    "Check out",
+    "Download",
+    "Find",
+    "See",
+];
+
+/// `.`, `,`, `;`, `:`, `!`, `?`, `)`, closing quotes: marks that never open a line of
+/// text and so continue the line before (an ellipsis opens a teaser and does not).
+pub fn starts_with_closing_punctuation(text: &str) -> bool {
+    text.starts_with(['.', ',', ';', ':', '!', '?', ')', '’', '”']) && !text.starts_with("..")
 }
 
 fn push_span(spans: &mut Vec<Range<usize>>, start: usize, end: usize) {

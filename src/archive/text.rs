@@ -54,12 +54,22 @@ pub(crate) fn normalize_spaces(text: &str) -> Cow<'_, str> {
 /// A line continues the previous one when the previous stops mid-sentence and this one
 /// starts with a lowercase letter (hard-wrapped prose), never for list items.
 fn is_soft_wrap(previous: &str, line: &str) -> bool {
+    if is_byline(line) {
+        return false;
+    }
     let ends_open = previous
         .chars()
         .last()
         .is_some_and(|c| c.is_alphanumeric() || c == ',');
     let starts_lower = line.chars().next().is_some_and(char::is_lowercase);
     ends_open && starts_lower
+}
+
+/// "by Jack Clark" under a title: a line of its own, never the title's end.
+fn is_byline(line: &str) -> bool {
+    line.strip_prefix("by ").is_some_and(|name| {
+        (1..=4).contains(&name.split_whitespace().count()) && !name.ends_with('.')
+    })
 }
 
 #[cfg(test)]

@@ -243,6 +243,7 @@ mod tests {
             title: format!("Issue {number}"),
             published: None,
             url: None,
+            note: None,
             sections: Vec::new(),
             tale: None,
             mentions: Vec::new(),

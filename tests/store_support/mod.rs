@@ -26,6 +26,7 @@ pub fn issue(number: u32) -> Issue {
         url: Some(format!(
             "https://importai.substack.com/p/import-ai-{number}"
         )),
+        note: None,
         sections: vec![
             section(
                 1,

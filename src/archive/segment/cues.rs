@@ -40,28 +40,126 @@ pub fn is_separator(line: &str) -> bool {
     count >= if mark == '#' { 5 } else { 3 }
 }
 
-/// Newsletter furniture that is never content: "Thanks for reading!", "Subscribe now"…
+/// Newsletter and page furniture that is never content: "Thanks for reading!", "Subscribe
+/// now", a site's name and menu, WordPress's "Like this:" widget…
 pub fn is_footer(line: &str) -> bool {
     const LONGEST_FOOTER_BYTES: usize = 160;
     if line.len() > LONGEST_FOOTER_BYTES {
         return false;
     }
-    let lower = line.trim().trim_end_matches(['!', '.']).to_lowercase();
+    let lower = line
+        .trim()
+        .trim_end_matches(['!', '.', ':', '…'])
+        .to_lowercase();
     matches!(
         lower.as_str(),
         "subscribe"
             | "subscribe now"
+            | "subscribe sign in"
+            | "sign in"
             | "leave a comment"
             | "share"
             | "share import ai"
             | "upgrade to paid"
             | "give a gift subscription"
+            | "import ai"
+            | "about work"
+            | "like this"
+            | "like"
+            | "loading"
+            | "related"
+            | "« older"
+            | "newer »"
     ) || (lower.starts_with("thanks for reading") && lower.chars().count() <= 120)
 }
 
-/// The "Welcome to Import AI, …" blurb that opens many issues.
-pub fn is_welcome_blurb(line: &str) -> bool {
-    strip_prefix_ignore_case(line.trim(), "welcome to import ai").is_some()
+/// Byte offset of the "Welcome to Import AI, …" blurb that opens most issues, when `line`
+/// holds it (a page's chrome may come before it on the line).
+pub fn welcome_blurb_at(line: &str) -> Option<usize> {
+    const WELCOME: &str = "welcome to import ai";
+    if strip_prefix_ignore_case(line.trim_start(), WELCOME).is_some() {
+        return Some(line.len() - line.trim_start().len());
+    }
+    line.char_indices()
+        .filter(|&(_, c)| c == 'W')
+        .map(|(at, _)| at)
+        .find(|&at| strip_prefix_ignore_case(&line[at..], WELCOME).is_some())
+}
+
+/// Byte offset just past the welcome blurb that starts at `at`: the end of its sentence
+/// asking readers to subscribe ("…please subscribe."), else the end of the line.
+pub fn welcome_blurb_end(line: &str, at: usize) -> usize {
+    let Some(blurb) = line.get(at..) else {
+        return line.len();
+    };
+    let lower = blurb.to_lowercase();
+    // Lowercasing may change byte lengths outside ASCII: only trust an ASCII prefix.
+    let Some(found) = lower
+        .find("subscribe")
+        .filter(|&found| blurb.is_char_boundary(found) && lower.len() == blurb.len())
+    else {
+        return line.len();
+    };
+    let after = at + found + "subscribe".len();
+    let tail = &line[after..];
+    let closing = tail
+        .char_indices()
+        .take_while(|&(_, c)| matches!(c, '.' | '!' | '?' | ')' | '_' | '*'))
+        .last()
+        .map_or(0, |(index, c)| index + c.len_utf8());
+    after + closing
+}
+
+/// Length of page chrome glued to the start of a line ("Subscribe now Want to…").
+pub fn chrome_prefix_len(line: &str) -> usize {
+    for prefix in ["Subscribe now ", "Subscribe "] {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(prefix) {
+            if rest.starts_with(|c: char| c.is_uppercase()) {
+                return line.len() - rest.len();
+            }
+        }
+    }
+    0
+}
+
+/// "by Jack Clark": an author line.
+pub fn is_byline(line: &str) -> bool {
+    strip_prefix_ignore_case(line.trim(), "by ").is_some_and(|name| {
+        let words = name.split_whitespace().count();
+        (1..=4).contains(&words) && !ends_sentence(name)
+    })
+}
+
+/// A `Label: value` line of a capture or export's metadata (`Source: https://…`,
+/// `Published At: 2026-02-09…`, `• URL: …`): a short label and no sentence before the
+/// colon.
+pub fn is_metadata_line(line: &str) -> bool {
+    const MAX_LABEL_WORDS: usize = 3;
+    let line = line.trim().trim_start_matches(['•', '-', ' ']);
+    let Some((label, value)) = line.split_once(':') else {
+        return false;
+    };
+    let words = label.split_whitespace().count();
+    (1..=MAX_LABEL_WORDS).contains(&words)
+        && !label.contains(['.', '!', '?', '“', '"', '(', '…'])
+        && !value.trim().is_empty()
+        && line.chars().count() <= 400
+        && (value.trim_start().starts_with("http")
+            || super::super::dates::parse(value).is_some()
+            || value.trim().starts_with('{'))
+}
+
+/// Whether text opens with an ellipsis, `…` or `...`.
+pub fn starts_with_ellipsis(text: &str) -> bool {
+    let text = text.trim_start();
+    text.starts_with('…') || text.starts_with("...")
+}
+
+/// Whether the text ends where a tool cut it and said so: a trailing `…` or `[…]`.
+pub fn ends_with_cut_mark(text: &str) -> bool {
+    let text = text.trim_end();
+    text.ends_with('…') || text.ends_with("[…]") || text.ends_with("[...]")
 }
 
 /// `Tech Tales:` / `Tech tales` (any case, colon optional). Returns whatever follows on
@@ -79,9 +177,11 @@ pub fn tale_heading(line: &str) -> Option<&str> {
 
 /// A bracketed setting such as `[Earth, 2028].`, without brackets or trailing '.'. The
 /// closing bracket is sometimes missing in the archive; the line then runs to its end.
+/// A glossary entry's term (`[Term]: definition…`) is not a setting.
 pub fn setting(line: &str) -> Option<String> {
     let rest = line.trim().strip_prefix('[')?;
     let inner = match rest.rfind(']') {
+        Some(end) if rest[end + 1..].trim_start().starts_with(':') => return None,
         Some(end) => &rest[..end],
         None => rest,
     };

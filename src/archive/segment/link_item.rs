@@ -154,6 +154,41 @@ pub(crate) fn end_of_item(units: &[Unit], start: usize) -> usize {
     end
 }
 
+/// `line` split before each link item glued to the sentence before it ("…they
+/// write.Read more:Title (arXiv).", "(Import AI 72). Read more: …"): a strong label right
+/// after a sentence's end, that starts a link item up to the next such label.
+pub fn split_glued(line: &Line) -> Vec<Line> {
+    let text = &line.text;
+    let mut cuts: Vec<usize> = STRONG_LABELS
+        .iter()
+        .flat_map(|label| text.match_indices(label).map(|(at, _)| at))
+        .filter(|&at| {
+            at > 0
+                && text[..at]
+                    .trim_end()
+                    .ends_with(['.', '!', '?', ')', '”', '"'])
+        })
+        .collect();
+    if cuts.is_empty() {
+        return vec![line.clone()];
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut bounds = vec![0];
+    for (index, &cut) in cuts.iter().enumerate() {
+        let end = cuts.get(index + 1).copied().unwrap_or(text.len());
+        if LinkItem::start(&line.slice(cut..end)).is_some() {
+            bounds.push(cut);
+        }
+    }
+    bounds.push(text.len());
+    bounds
+        .windows(2)
+        .map(|pair| line.slice(pair[0]..pair[1]).trimmed())
+        .filter(|piece| !piece.is_blank())
+        .collect()
+}
+
 fn starts_with_any(text: &str, openings: &[&str]) -> bool {
     openings.iter().any(|opening| {
         text.strip_prefix(opening)

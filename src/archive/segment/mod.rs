@@ -15,7 +15,7 @@ mod tale;
 use std::collections::HashSet;
 
 use super::mentions::find_mentions;
-use super::paragraph::{Document, Line, Meta, Paragraph};
+use super::paragraph::{starts_with_closing_punctuation, Document, Line, Meta, Paragraph};
 use super::{ArchiveError, Issue};
 use link_item::LinkItem;
 
@@ -114,9 +114,9 @@ fn join_broken_paragraphs(units: Vec<Unit>) -> Vec<Unit> {
         let next = ProseEnd::of(unit.text());
         if unit.para_start {
             if let (Some(previous), Some(end)) = (joined.last_mut(), last.as_mut()) {
-                if end.continued_by(&next, unit.text()) {
-                    previous.line.append(" ", &unit.line);
-                    end.grow(&next);
+                if let Some(separator) = end.continuation(&next, unit.text()) {
+                    previous.line.append(separator, &unit.line);
+                    end.grow(separator, &next);
                     continue;
                 }
             }
@@ -131,6 +131,8 @@ fn join_broken_paragraphs(units: Vec<Unit>) -> Vec<Unit> {
 struct ProseEnd {
     /// It has a role of its own (see [`is_structural`]), decided by its first line.
     structural: bool,
+    /// It stands alone: a separator or an issue header.
+    standalone: bool,
     /// It ends in a lowercase letter or a comma: mid-sentence.
     open_end: bool,
     chars: usize,
@@ -140,6 +142,7 @@ impl ProseEnd {
     fn of(text: &str) -> ProseEnd {
         ProseEnd {
             structural: is_structural(text),
+            standalone: cues::is_separator(text) || cues::issue_header(text).is_some(),
             open_end: text
                 .chars()
                 .last()
@@ -148,19 +151,26 @@ impl ProseEnd {
         }
     }
 
-    /// Whether the paragraph `next` (whose text is `text`) continues this one's sentence.
-    fn continued_by(&self, next: &ProseEnd, text: &str) -> bool {
+    /// How the paragraph `next` (whose text is `text`) continues this one on its line, if
+    /// it does: glued on when it opens with closing punctuation (a converter put a link on
+    /// a paragraph of its own, and the `.` or `)` after it on the next), after a space when
+    /// a sentence runs on.
+    fn continuation(&self, next: &ProseEnd, text: &str) -> Option<&'static str> {
+        if starts_with_closing_punctuation(text) && !self.standalone && !next.standalone {
+            return Some("");
+        }
         let next_lower = text.chars().next().is_some_and(char::is_lowercase);
-        !self.structural
+        let runs_on = !self.structural
             && !next.structural
             && self.open_end
-            && (next_lower || self.chars >= LONG_PROSE_CHARS)
+            && (next_lower || self.chars >= LONG_PROSE_CHARS);
+        runs_on.then_some(" ")
     }
 
-    /// This paragraph with `next` joined to it by a space.
-    fn grow(&mut self, next: &ProseEnd) {
+    /// This paragraph with `next` joined to it by `separator`.
+    fn grow(&mut self, separator: &str, next: &ProseEnd) {
         self.open_end = next.open_end;
-        self.chars += 1 + next.chars;
+        self.chars += separator.chars().count() + next.chars;
     }
 }
 
@@ -206,8 +216,8 @@ fn split_issues(meta: &Meta, units: Vec<Unit>) -> Vec<Draft> {
             .then(|| cues::issue_header(unit.text()))
             .flatten();
         match (header, drafts.last_mut()) {
-            (Some((number, _)), Some(current))
-                if current.number == number && current.units.is_empty() =>
+            (Some((number, title)), Some(current))
+                if current.number == number && repeats_header(current, &title) =>
             {
                 continue
             }
@@ -229,47 +239,88 @@ fn split_issues(meta: &Meta, units: Vec<Unit>) -> Vec<Draft> {
     drafts
 }
 
+/// How many lines may come between an issue's header and a repeat of it (a page's title,
+/// then a capture's labels, then the title again).
+const HEADER_REPEAT_UNITS: usize = 12;
+
+/// Whether a header with `title` repeats that of the issue being read rather than opening
+/// a second copy: nothing but separators came since, or only a few short lines (a
+/// capture's labels) and the title is the same.
+fn repeats_header(current: &Draft, title: &str) -> bool {
+    let units = &current.units;
+    let only_separators = units.iter().all(|unit| cues::is_separator(unit.text()));
+    let before_story = units.len() <= HEADER_REPEAT_UNITS
+        && units.iter().all(|unit| {
+            unit.text().chars().count() <= LONG_PROSE_CHARS
+                && !cues::starts_with_ellipsis(unit.text())
+        });
+    only_separators || (before_story && current.title.trim() == title.trim())
+}
+
 fn build_issue(mut draft: Draft) -> Result<Issue, ArchiveError> {
     let mentions = find_mentions(draft.units.iter().map(Unit::text), draft.number);
+    let cut_marked = draft
+        .units
+        .last()
+        .is_some_and(|unit| cues::ends_with_cut_mark(unit.text()));
+    let preamble = strip_preamble(&mut draft.units, &mut draft.published);
     let mut chunks: Vec<Vec<Unit>> = draft
         .units
         .split(|unit| cues::is_separator(unit.text()))
         .map(<[Unit]>::to_vec)
         .collect();
-    if let Some(first) = chunks.first_mut() {
-        strip_preamble(first, &mut draft.published);
-    }
     chunks.retain(|chunk| !chunk.is_empty());
 
     let (section_chunks, tale_units) = split_off_tale(chunks);
     let mut sections = Vec::new();
-    let mut last_ends_cleanly = true;
+    // The last section read, kept or not, and whether it ends as complete text does.
+    let mut last_read: Option<(u32, String, bool)> = None;
     for chunk in &section_chunks {
         let position = sections.len() as u32 + 1;
-        if let Some(parsed) = section::parse(chunk, position) {
-            last_ends_cleanly = parsed.ends_cleanly;
+        let Some(parsed) = section::parse(chunk, position) else {
+            continue;
+        };
+        // A heading with nothing under it is furniture ("Stories"), unless the issue
+        // stops there: then the source was cut right after it.
+        let ends_cleanly = parsed.ends_cleanly && !parsed.is_furniture();
+        last_read = Some((position, parsed.section.title.clone(), ends_cleanly));
+        if !parsed.is_furniture() {
             sections.push(parsed.section);
         }
     }
     let parsed_tale = tale_units.as_deref().and_then(tale::parse);
+    // A copy that says it was captured, or marks where it was cut, is kept as far as it
+    // goes; any other issue that stops mid-sentence is refused, for the complete one.
+    let cut_marked = cut_marked
+        || sections
+            .last()
+            .is_some_and(|section| cues::ends_with_cut_mark(&section.body));
+    let partial_copy = preamble.captured || cut_marked;
 
-    match (&parsed_tale, sections.last()) {
+    match (&parsed_tale, last_read) {
         (None, None) => {
             return Err(ArchiveError::EmptyIssue {
                 number: draft.number,
             })
         }
-        (None, Some(last)) if !last_ends_cleanly => {
+        (None, Some((position, section, false))) if !partial_copy => {
             return Err(ArchiveError::Truncated {
                 number: draft.number,
-                position: last.position,
-                section: last.title.clone(),
+                position,
+                section,
             })
         }
-        (Some(parsed), _) if !parsed.has_story && parsed.tale.inspired_by.is_none() => {
+        (Some(parsed), _)
+            if !parsed.has_story && parsed.tale.inspired_by.is_none() && !partial_copy =>
+        {
             return Err(ArchiveError::TruncatedTale {
                 number: draft.number,
                 title: parsed.tale.title.clone(),
+            })
+        }
+        _ if sections.is_empty() && parsed_tale.is_none() => {
+            return Err(ArchiveError::EmptyIssue {
+                number: draft.number,
             })
         }
         _ => {}
@@ -280,33 +331,136 @@ fn build_issue(mut draft: Draft) -> Result<Issue, ArchiveError> {
         title: draft.title,
         published: draft.published,
         url: draft.url,
+        note: preamble.note,
         sections,
         tale: parsed_tale.map(|parsed| parsed.tale),
         mentions,
     })
 }
 
-/// Drops the date line (keeping the date when none is known yet) and the welcome blurb
-/// that may open an issue.
-fn strip_preamble(chunk: &mut Vec<Unit>, published: &mut Option<chrono::NaiveDate>) {
-    let mut skip = 0;
-    let mut in_blurb = false;
-    for unit in chunk.iter() {
-        if in_blurb && !unit.para_start {
-            skip += 1;
-            continue;
-        }
-        in_blurb = false;
-        if cues::is_welcome_blurb(unit.text()) {
-            in_blurb = true;
-        } else if let Some(date) = super::dates::parse(unit.text()) {
+/// How far into an issue its welcome blurb may come: after a capture's labels, a page's
+/// byline, date, like counts and other chrome.
+const PREAMBLE_UNITS: usize = 40;
+
+/// How many paragraphs an editor's note before the first story may have.
+const NOTE_PARAGRAPHS: usize = 3;
+
+/// What an issue's text says before its first story.
+#[derive(Default)]
+struct Preamble {
+    /// The editor's note ("A shorter issue than usual as…").
+    note: Option<String>,
+    /// Whether the issue came inside a capture's metadata (`Source: …`, `URL: …` lines):
+    /// such copies are often cut off by the tool that saved them.
+    captured: bool,
+}
+
+/// Drops what opens an issue before its first story, keeping the date of a date line
+/// when none is known yet: chrome (bylines, a page's navigation and counts, a capture's
+/// labels), the welcome blurb, and the editor's note, which is returned.
+fn strip_preamble(units: &mut Vec<Unit>, published: &mut Option<chrono::NaiveDate>) -> Preamble {
+    let mut preamble = Preamble::default();
+    let welcome = units
+        .iter()
+        .take(PREAMBLE_UNITS)
+        .position(|unit| cues::welcome_blurb_at(unit.text()).is_some());
+    let chrome_end = match welcome {
+        Some(at) => at,
+        None => units
+            .iter()
+            .take_while(|unit| is_preamble_chrome(unit.text()))
+            .count(),
+    };
+    for unit in &units[..chrome_end] {
+        if let Some(date) = super::dates::parse(unit.text()) {
             published.get_or_insert(date);
-        } else {
-            break;
         }
-        skip += 1;
     }
-    chunk.drain(..skip);
+    preamble.captured = units[..chrome_end]
+        .iter()
+        .filter(|unit| cues::is_metadata_line(unit.text()))
+        .count()
+        >= 2;
+    let mut start = chrome_end;
+    let mut rest_of_welcome = None;
+    if let Some(at) = welcome {
+        let line = &units[at].line;
+        let blurb = cues::welcome_blurb_at(&line.text).unwrap_or(0);
+        let end = cues::welcome_blurb_end(&line.text, blurb);
+        let rest = line.tail(end);
+        start = at + 1;
+        while units.get(start).is_some_and(|unit| !unit.para_start) {
+            start += 1;
+        }
+        rest_of_welcome = (!rest.is_blank()).then_some(Unit {
+            line: rest,
+            para_start: true,
+        });
+    }
+    let note_on_welcome_line = rest_of_welcome.is_some();
+    let mut body: Vec<Unit> = rest_of_welcome.into_iter().collect();
+    body.extend(units.drain(start..));
+    *units = body;
+    // Chrome a page glues to what follows the welcome ("Subscribe now Want to…").
+    if let Some(first) = units.first_mut() {
+        let skip = cues::chrome_prefix_len(first.text());
+        if skip > 0 {
+            first.line = first.line.tail(skip);
+        }
+    }
+    units.retain(|unit| !unit.line.is_blank());
+    preamble.note = take_note(units, note_on_welcome_line);
+    preamble
+}
+
+/// Lines that may open an issue before its text and are never content: a date, a byline,
+/// a `Label: value` line (`Source issue: https://…`, `Published At: 2026-…`).
+fn is_preamble_chrome(text: &str) -> bool {
+    super::dates::parse(text).is_some() || cues::is_byline(text) || cues::is_metadata_line(text)
+}
+
+/// Whether a story starts at `units[at]`: a heading followed by its `…teaser…`, or one
+/// running on into it.
+fn opens_story(units: &[Unit], at: usize) -> bool {
+    let next_is_teaser = units
+        .get(at + 1)
+        .is_some_and(|next| cues::starts_with_ellipsis(next.text()));
+    next_is_teaser
+        || units
+            .get(at)
+            .is_some_and(|unit| section::has_run_on_teaser(&unit.line))
+}
+
+/// The editor's note: the paragraphs before the first story's heading, when that heading
+/// is recognisable (it has a teaser) and they read as prose. `given` when the welcome line
+/// itself went on into them.
+fn take_note(units: &mut Vec<Unit>, given: bool) -> Option<String> {
+    let limit = units.len().min(PREAMBLE_UNITS);
+    let story = (0..limit).find(|&at| {
+        cues::is_separator(units[at].text()) || (units[at].para_start && opens_story(units, at))
+    });
+    let end = match story {
+        Some(at) if at > 0 && (given || !cues::is_separator(units[at].text())) => at,
+        _ => return None,
+    };
+    let note_units = &units[..end];
+    let paragraphs = note_units.iter().filter(|unit| unit.para_start).count();
+    let prose = note_units.iter().all(|unit| {
+        cues::ends_sentence(unit.text())
+            && LinkItem::start(&unit.line).is_none()
+            && cues::tale_heading(unit.text()).is_none()
+    });
+    if paragraphs > NOTE_PARAGRAPHS || !prose {
+        return None;
+    }
+    let mut note = String::new();
+    for unit in units.drain(..end) {
+        if !note.is_empty() {
+            note.push_str(if unit.para_start { "\n\n" } else { "\n" });
+        }
+        note.push_str(unit.text().trim_end_matches(['_', '*']).trim());
+    }
+    Some(note)
 }
 
 /// Separates the tale (all units from its start to the end of the issue) from the

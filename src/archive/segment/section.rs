@@ -4,8 +4,10 @@
 //! "Why this matters" paragraphs (several are joined by a blank line) and link-item lines
 //! are not repeated in it. Lines within a paragraph stay separate lines (lists, dialogue).
 
+use std::ops::Range;
+
 use super::cues;
-use super::link_item::LinkItem;
+use super::link_item::{self, LinkItem};
 use super::Unit;
 use crate::archive::paragraph::Line;
 use crate::archive::summary::summarize;
@@ -20,6 +22,23 @@ const MAX_TRAILING_TEASER_CHARS: usize = 250;
 pub struct ParsedSection {
     pub section: Section,
     pub ends_cleanly: bool,
+}
+
+impl ParsedSection {
+    /// A heading with nothing of a story under it: an export's "Stories" heading, a note
+    /// app's footer ("Siehe auch" and its `[[wikilinks]]`).
+    pub fn is_furniture(&self) -> bool {
+        let section = &self.section;
+        let nothing_else = section.teaser.is_none()
+            && section.why_it_matters.is_none()
+            && section.links.is_empty();
+        let body_is_furniture = section.body.lines().all(|line| {
+            let line = line.trim().trim_start_matches(['•', '-', ' ']);
+            !line.chars().any(char::is_alphanumeric)
+                || (line.starts_with("[[") && line.ends_with("]]"))
+        });
+        nothing_else && body_is_furniture
+    }
 }
 
 /// Reads the section in `units` (its first unit is the heading). `None` if it is empty.
@@ -52,10 +71,18 @@ pub fn parse(units: &[Unit], position: u32) -> Option<ParsedSection> {
 
     let mut reader = BodyReader::default();
     for unit in &rest {
-        reader.read(unit);
+        for (index, line) in link_item::split_glued(&unit.line).into_iter().enumerate() {
+            reader.read(&Unit {
+                line,
+                para_start: unit.para_start && index == 0,
+            });
+        }
     }
     let ends_cleanly = reader.ends_cleanly();
-    let (body, why, links) = reader.finish();
+    let (body, why, mut links) = reader.finish();
+    if let Some(link) = heading_link(&first.line, &heading) {
+        links.insert(0, link);
+    }
     let body = body.join("\n\n");
     Some(ParsedSection {
         section: Section {
@@ -75,9 +102,9 @@ pub fn parse(units: &[Unit], position: u32) -> Option<ParsedSection> {
 /// an ellipsis that follows the heading's closing punctuation.
 fn split_heading(line: &Line) -> (String, Option<Line>) {
     let text = &line.text;
-    let run_on = text
-        .match_indices('…')
-        .map(|(at, _)| at)
+    let run_on = ellipses(text)
+        .into_iter()
+        .map(|ellipsis| ellipsis.start)
         .find(|&at| at > 0 && text[..at].trim_end().ends_with([':', '?', '!', '.']));
     match run_on {
         Some(at) => (text[..at].trim().to_string(), Some(line.tail(at))),
@@ -85,46 +112,101 @@ fn split_heading(line: &Line) -> (String, Option<Line>) {
     }
 }
 
+/// The link a heading is, when the whole heading links to the story (`### [Title](url)`
+/// in some exports).
+fn heading_link(line: &Line, heading: &str) -> Option<crate::archive::Link> {
+    let link = line.links.first()?;
+    let linked = line.text.get(link.span.clone())?.trim();
+    (linked == heading.trim()).then(|| crate::archive::Link {
+        label: "Read more".into(),
+        title: clean_heading(heading),
+        source: None,
+        url: Some(link.url.clone()),
+    })
+}
+
+/// Whether `line` is a heading running on into its teaser ("Heading: …teaser… Body").
+pub fn has_run_on_teaser(line: &Line) -> bool {
+    let (heading, run_on) = split_heading(line);
+    !heading.is_empty() && run_on.is_some_and(|rest| split_teaser(&rest).is_some())
+}
+
 fn clean_heading(heading: &str) -> String {
-    heading.trim().trim_end_matches(':').trim_end().to_string()
+    heading
+        .trim()
+        .trim_matches(['*', '_'])
+        .trim()
+        .trim_end_matches(':')
+        .trim_end()
+        .to_string()
+}
+
+/// Byte ranges of the ellipses in `text`: `…`, three dots or more, and runs mixing them
+/// (`….`, `&hellip;` once decoded).
+fn ellipses(text: &str) -> Vec<Range<usize>> {
+    let mut found: Vec<Range<usize>> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let opens = c == '…' || (c == '.' && text[at..].starts_with("..."));
+        if !opens {
+            continue;
+        }
+        let mut end = at + c.len_utf8();
+        while let Some(&(next_at, next)) = chars.peek() {
+            if next != '…' && next != '.' {
+                break;
+            }
+            end = next_at + next.len_utf8();
+            chars.next();
+        }
+        found.push(at..end);
+    }
+    found
 }
 
 /// The teaser in `line`, if the line is one: `…like this…` (the text between the
 /// ellipses; body text may follow on the same line) or a short line ending in '…'.
 fn split_teaser(line: &Line) -> Option<(String, Option<Line>)> {
     let text = line.text.trim();
-    if text.starts_with('…') {
+    let marks = ellipses(&line.text);
+    let lead = line.text.len() - line.text.trim_start().len();
+    if marks.first().is_some_and(|first| first.start == lead) {
         let end = line
             .leading_italic_end()
-            .filter(|&end| line.text.get(..end).is_some_and(|run| run.trim() != "…"))
-            .unwrap_or_else(|| closing_ellipsis(&line.text));
+            .filter(|&end| {
+                line.text
+                    .get(..end)
+                    .is_some_and(|run| !run.trim().chars().all(|c| c == '…' || c == '.'))
+            })
+            .unwrap_or_else(|| closing_ellipsis(&line.text, &marks));
         let teaser = clean_teaser(line.text.get(..end).unwrap_or(&line.text));
         let rest = line.tail(end);
         let rest = (!rest.is_blank()).then_some(rest);
         return (!teaser.is_empty()).then_some((teaser, rest));
     }
-    let trailing_only = text.ends_with('…') && text.chars().count() <= MAX_TRAILING_TEASER_CHARS;
+    let trailing_only = marks
+        .last()
+        .is_some_and(|last| last.end == line.text.trim_end().len())
+        && text.chars().count() <= MAX_TRAILING_TEASER_CHARS;
     trailing_only.then(|| (clean_teaser(text), None))
 }
 
 /// Byte offset just past the ellipsis that closes a teaser opened at the line's start:
-/// the first later '…' at the end of the line or followed by a new sentence (a capital or
-/// an opening quote). "…Your trajectories… give them to me!…" closes at the last one.
-fn closing_ellipsis(text: &str) -> usize {
-    let opening = text.find('…').map_or(0, |at| at + '…'.len_utf8());
-    for (at, _) in text[opening..].match_indices('…') {
-        let end = opening + at + '…'.len_utf8();
-        let after = &text[end..];
+/// the first later one at the end of the line or followed by a new sentence (a capital or
+/// an opening quote, after a space or not). "…Your trajectories… give them to me!…" closes
+/// at the last one.
+fn closing_ellipsis(text: &str, marks: &[Range<usize>]) -> usize {
+    for mark in marks.iter().skip(1) {
+        let after = &text[mark.end..];
         let only_punctuation = after.trim().chars().all(|c| c.is_ascii_punctuation());
-        let new_sentence = after.starts_with(' ')
-            && after
-                .trim_start()
-                .starts_with(|c: char| c.is_uppercase() || matches!(c, '“' | '"' | '‘'));
+        let new_sentence = after
+            .trim_start()
+            .starts_with(|c: char| c.is_uppercase() || matches!(c, '“' | '"' | '‘'));
         if only_punctuation {
             return text.len();
         }
         if new_sentence {
-            return end;
+            return mark.end;
         }
     }
     text.len()
@@ -132,17 +214,17 @@ fn closing_ellipsis(text: &str) -> usize {
 
 /// The teaser without its ellipses (and a stray mark after the closing one: "…dataset…?").
 fn clean_teaser(text: &str) -> String {
-    let text = text.trim().trim_start_matches('…').trim_end();
-    let text = match text.strip_suffix('…') {
-        Some(inner) => inner,
-        None => {
-            let mut chars = text.chars();
-            let last = chars.next_back();
-            match (last, chars.as_str().strip_suffix('…')) {
-                (Some(c), Some(inner)) if c.is_ascii_punctuation() => inner,
-                _ => text,
-            }
+    let text = text
+        .trim()
+        .trim_start_matches(['…', '.'])
+        .trim_end_matches(['*', '_'])
+        .trim_end();
+    let marks = ellipses(text);
+    let text = match marks.last() {
+        Some(last) if text[last.end..].chars().all(|c| c.is_ascii_punctuation()) => {
+            &text[..last.start]
         }
+        _ => text,
     };
     text.trim().to_string()
 }
@@ -187,6 +269,20 @@ impl BodyReader {
         if let Some(why) = cues::why_it_matters(text) {
             self.why.push(why.to_string());
             self.open = Open::Why;
+            return;
+        }
+        // A label alone on its paragraph ("Why this matters - X:") is followed by its text.
+        let label_open = self
+            .why
+            .last()
+            .is_some_and(|why| why.is_empty() || why.ends_with(':'));
+        if self.open == Open::Why && unit.para_start && label_open {
+            if let Some(why) = self.why.last_mut() {
+                if !why.is_empty() {
+                    why.push(' ');
+                }
+                why.push_str(text);
+            }
             return;
         }
         let target = match self.open {

@@ -49,7 +49,19 @@ pub fn parse(units: &[Unit]) -> Option<ParsedTale> {
         if !is_title {
             break;
         }
-        title = Some(text.trim_end_matches(':').trim().to_string());
+        // Title and setting on one line: "The Title [Earth, 2028]".
+        let (title_text, inline_setting) = match text.find(" [") {
+            Some(at) if setting.is_none() => (&text[..at], cues::setting(&text[at..])),
+            _ => (text.as_str(), None),
+        };
+        let title_text = match inline_setting {
+            Some(_) => title_text,
+            None => text.as_str(),
+        };
+        title = Some(clean_title(title_text));
+        if inline_setting.is_some() {
+            setting = inline_setting;
+        }
         rest.next();
     }
 
@@ -57,10 +69,14 @@ pub fn parse(units: &[Unit]) -> Option<ParsedTale> {
     let mut inspired_by: Option<String> = None;
     for (para_start, text) in rest {
         if let Some(inspired) = &mut inspired_by {
-            if para_start {
-                break; // Anything after the inspirations paragraph is not the story.
+            // A label alone on its paragraph is followed by the inspirations; anything
+            // after them is not the story.
+            if para_start && !inspired.is_empty() {
+                break;
             }
-            inspired.push(' ');
+            if !inspired.is_empty() {
+                inspired.push(' ');
+            }
             inspired.push_str(&text);
             continue;
         }
@@ -90,6 +106,16 @@ pub fn parse(units: &[Unit]) -> Option<ParsedTale> {
         },
         has_story,
     })
+}
+
+/// A title without markup left over or a trailing colon.
+fn clean_title(text: &str) -> String {
+    text.trim()
+        .trim_matches(['*', '_'])
+        .trim()
+        .trim_end_matches(':')
+        .trim()
+        .to_string()
 }
 
 #[cfg(test)]

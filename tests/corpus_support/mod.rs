@@ -1,0 +1,36 @@
+//! The real issues in `../shared/corpus`, beside the checkout: Jack Clark's texts as people
+//! hold them, which the repository must not copy. Where the folder is absent (a fresh clone)
+//! the corpus tests print why and check nothing else.
+
+use std::path::{Path, PathBuf};
+
+use importai_bot::archive::{self, Issue};
+
+/// The corpus folder, or `None` after printing why the tests skip.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
+    if dir.join("README.md").is_file() {
+        Some(dir.to_path_buf())
+    } else {
+        eprintln!(
+            "skipped: no corpus of real issues at {} (it lives beside the checkout, never in it)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// The issues read from one corpus file, or `None` when the corpus is absent. A file that
+/// does not parse fails the test with the parser's message.
+pub fn read(file: &str) -> Option<Vec<Issue>> {
+    let path = corpus_dir()?.join(file);
+    let bytes = std::fs::read(&path).unwrap_or_else(|error| panic!("{file}: {error}"));
+    Some(archive::parse(file, &bytes).unwrap_or_else(|error| panic!("{file}: {error}")))
+}
+
+/// The one issue numbered `number` in a corpus file.
+pub fn issue(file: &str, number: u32) -> Option<Issue> {
+    let issues = read(file)?;
+    let found = issues.into_iter().find(|issue| issue.number == number);
+    Some(found.unwrap_or_else(|| panic!("{file}: no issue {number}")))
+}
