@@ -12,6 +12,7 @@ pub mod components;
 pub mod daily;
 pub mod errors;
 pub mod render;
+mod respond;
 
 use crate::clock::SharedClock;
 use crate::store::{Store, StoreError};
