@@ -474,7 +474,7 @@ async fn the_running_task_posts_when_the_clock_reaches_the_time_and_stops_cleanl
             == 2)
         .await
     );
-    stop.send_replace(true);
+    stop.cancel();
     tokio::time::timeout(Duration::from_secs(5), task)
         .await
         .expect("stops promptly")
@@ -516,7 +516,7 @@ async fn a_schedule_change_wakes_the_task_at_once() {
             == 1)
         .await
     );
-    stop.send_replace(true);
+    stop.cancel();
     tokio::time::timeout(Duration::from_secs(5), task)
         .await
         .unwrap()

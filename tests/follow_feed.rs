@@ -412,8 +412,8 @@ async fn the_loop_polls_when_due_never_sooner_and_stops_when_asked() {
     config.tick = Duration::from_millis(10);
     let clock: SharedClock = Arc::new(setup.clock.clone());
     let poller = Poller::new(setup.store.clone(), clock, config, None).unwrap();
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(poller.run(stopped));
+    let stop = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn(poller.run(stop.clone()));
 
     let wait_for = |count: usize| {
         let site = site.clone();
@@ -438,7 +438,7 @@ async fn the_loop_polls_when_due_never_sooner_and_stops_when_asked() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(site.requests(), 2);
 
-    stop.send(true).unwrap();
+    stop.cancel();
     tokio::time::timeout(Duration::from_secs(2), task)
         .await
         .expect("the loop stops promptly")

@@ -83,15 +83,47 @@ pub async fn answer(store: &Store, question: &Question) -> Result<Reply, AnswerE
 }
 
 /// The reply to a question, with failures turned into a reply the reader can act on.
-/// Internal failures are logged with their detail; the reader sees only a short notice.
 pub async fn respond(store: &Store, question: &Question) -> Reply {
-    match answer(store, question).await {
-        Ok(reply) => reply,
+    settle(answer(store, question).await, question).0
+}
+
+/// What became of a question, for the log line and the exit status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Answered,
+    /// The reader was told what was wrong with the question.
+    Explained(String),
+    /// Something failed on our side; the detail is in the log.
+    Internal,
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Answered => f.write_str("answered"),
+            Outcome::Explained(why) => write!(f, "explained: {why}"),
+            Outcome::Internal => f.write_str("internal error"),
+        }
+    }
+}
+
+/// The one way an answer or its failure becomes a reply, for every front end: a failure the
+/// reader can act on is explained; an internal one is logged with `asked` and its detail,
+/// and the reader sees a short notice.
+pub fn settle(
+    answered: Result<Reply, AnswerError>,
+    asked: &(dyn std::fmt::Debug + Sync),
+) -> (Reply, Outcome) {
+    match answered {
+        Ok(reply) => (reply, Outcome::Answered),
         Err(error) => {
-            if error.is_internal() {
-                tracing::error!(?question, %error, "answer failed");
-            }
-            limits::enforce(error.to_reply())
+            let outcome = if error.is_internal() {
+                tracing::error!(?asked, %error, "answer failed");
+                Outcome::Internal
+            } else {
+                Outcome::Explained(error.to_string())
+            };
+            (limits::enforce(error.to_reply()), outcome)
         }
     }
 }

@@ -79,15 +79,8 @@ pub struct AskOutput {
 /// Answer the question as text or as the Discord message body.
 pub async fn ask(store: &Store, args: AskArgs) -> AskOutput {
     let question = Question::from(args.command);
-    let (reply, failed) = match answers::answer(store, &question).await {
-        Ok(reply) => (reply, false),
-        Err(error) => {
-            if error.is_internal() {
-                tracing::error!(%error, "answer failed");
-            }
-            (answers::limits::enforce(error.to_reply()), true)
-        }
-    };
+    let (reply, outcome) = answers::settle(answers::answer(store, &question).await, &question);
+    let failed = outcome != answers::Outcome::Answered;
     let text = if args.json {
         format!("{}\n", render::message_json(&reply))
     } else {

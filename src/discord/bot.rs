@@ -13,10 +13,9 @@ use serenity::all::{
     Interaction,
 };
 use std::future::Future;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 /// What the bot needs from the settings.
 #[derive(Debug, Clone)]
@@ -62,13 +61,10 @@ pub async fn run(
     }
     let guild_id = settings.guild_id;
     let feed = settings.feed.clone();
-    let (stop_poller, poller_stopped) = watch::channel(false);
-    let stop_poller = Arc::new(stop_poller);
-    let poller: Arc<Mutex<Option<JoinHandle<()>>>> = Arc::default();
-    let poller_slot = Arc::clone(&poller);
-    let daily_stopped = poller_stopped.clone();
-    let daily_task: Arc<Mutex<Option<JoinHandle<()>>>> = Arc::default();
-    let daily_slot = Arc::clone(&daily_task);
+    // The background tasks (feed poller, daily scheduler) start at the first READY.
+    let stop = CancellationToken::new();
+    let tasks = TaskTracker::new();
+    let (stop_tasks, background) = (stop.clone(), tasks.clone());
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -109,13 +105,11 @@ pub async fn run(
                         .map_err(|e| {
                             BotError::Setup(format!("cannot set up the feed poller: {e}"))
                         })?;
-                    let task = tokio::spawn(poller.run(poller_stopped));
-                    *poller_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+                    background.spawn(poller.run(stop_tasks.child_token()));
                 }
                 let wake = DailyWake::default();
                 let scheduler = Scheduler::new(outbox).with_wake(wake.clone());
-                let task = tokio::spawn(scheduler.run(daily_stopped));
-                *daily_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+                background.spawn(scheduler.run(stop_tasks.child_token()));
                 Ok(Data {
                     store,
                     clock,
@@ -134,34 +128,24 @@ pub async fn run(
         .framework(framework)
         .await?;
     let shards = client.shard_manager.clone();
-    let stop = Arc::clone(&stop_poller);
+    let stop_on_signal = stop.clone();
     tokio::spawn(async move {
         shutdown.await;
         tracing::info!(
             "shutting down: stopping the feed poller and the daily scheduler, closing shards"
         );
-        let _ = stop.send(true);
+        stop_on_signal.cancel();
         shards.shutdown_all().await;
     });
     let result = client.start_shards(shard_count).await;
-    let _ = stop_poller.send(true);
-    let task = poller.lock().unwrap_or_else(|e| e.into_inner()).take();
-    if let Some(task) = task {
-        if let Err(error) = task.await {
-            tracing::error!(%error, "the feed poller ended abnormally");
-        }
-    }
-    let task = daily_task.lock().unwrap_or_else(|e| e.into_inner()).take();
-    if let Some(mut task) = task {
-        // A post being sent finishes and is recorded; a stuck request does not hold us.
-        match tokio::time::timeout(Duration::from_secs(10), &mut task).await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::error!(%error, "the daily scheduler ended abnormally"),
-            Err(_) => {
-                tracing::warn!("the daily scheduler did not stop within 10 s; aborting it");
-                task.abort();
-            }
-        }
+    stop.cancel();
+    tasks.close();
+    // A post being sent finishes and is recorded; a stuck request does not hold us.
+    if tokio::time::timeout(Duration::from_secs(10), tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the background tasks did not stop within 10 s; leaving them");
     }
     result?;
     Ok(())

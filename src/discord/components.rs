@@ -4,15 +4,13 @@
 //! A click on a public message answers the clicker privately, so nobody turns the page of a
 //! tale under someone else's eyes; a click on such a private answer updates it in place.
 
-use super::{render, BotError, Data};
+use super::{render, respond, BotError, Data};
 use crate::answers::{self, AnswerError, MenuId, Question, Target};
 use serenity::all::{
     ComponentInteraction, ComponentInteractionDataKind, Context as SerenityContext,
     CreateInteractionResponse, EditInteractionResponse, MessageFlags,
 };
-use std::time::{Duration, Instant};
-
-const DEFER_AFTER: Duration = Duration::from_millis(1200);
+use std::time::Instant;
 
 /// What a control asks for, or why it cannot be understood.
 pub fn target_of(interaction: &ComponentInteraction) -> Result<Target, AnswerError> {
@@ -41,30 +39,18 @@ pub async fn handle(
         let question = Question::from(target_of(interaction)?);
         answers::answer(&data.store, &question).await
     };
-    tokio::pin!(work);
-    let (result, deferred) = match tokio::time::timeout(DEFER_AFTER, &mut work).await {
-        Ok(result) => (result, false),
-        Err(_) => {
-            let defer = if in_place {
-                CreateInteractionResponse::Acknowledge
-            } else {
-                CreateInteractionResponse::Defer(
-                    serenity::all::CreateInteractionResponseMessage::new().ephemeral(true),
-                )
-            };
-            interaction.create_response(&ctx.http, defer).await?;
-            (work.await, true)
-        }
+    let defer = || async {
+        let defer = if in_place {
+            CreateInteractionResponse::Acknowledge
+        } else {
+            CreateInteractionResponse::Defer(
+                serenity::all::CreateInteractionResponseMessage::new().ephemeral(true),
+            )
+        };
+        Ok(interaction.create_response(&ctx.http, defer).await?)
     };
-    let outcome = match &result {
-        Ok(_) => "answered".to_owned(),
-        Err(error) if error.is_internal() => {
-            tracing::error!(custom_id = %interaction.data.custom_id, %error, "answer failed");
-            "internal error".to_owned()
-        }
-        Err(error) => format!("explained: {error}"),
-    };
-    let reply = result.unwrap_or_else(|error| answers::limits::enforce(error.to_reply()));
+    let custom_id = &interaction.data.custom_id;
+    let (reply, outcome, deferred) = respond::in_time(work, custom_id, defer).await?;
     let body = render::command_reply(&reply);
     let sent = if deferred {
         let edit = body.to_slash_initial_response_edit(EditInteractionResponse::new());
@@ -82,11 +68,11 @@ pub async fn handle(
         let response = CreateInteractionResponse::Message(message);
         interaction.create_response(&ctx.http, response).await
     };
-    tracing::info!(
-        component = %interaction.data.custom_id,
-        latency_ms = started.elapsed().as_millis() as u64,
-        outcome = %if sent.is_ok() { outcome.as_str() } else { "send failed" },
-        "interaction"
+    respond::log(
+        &format!("control:{custom_id}"),
+        started,
+        &outcome,
+        sent.is_ok(),
     );
     sent?;
     Ok(())

@@ -20,8 +20,9 @@ use crate::store::{DailySchedule, Delivery, DeliveryState, Kind, Store, StoreErr
 use chrono::{DateTime, Duration as Span, Utc};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Notify, Semaphore};
+use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 
 /// Tells the scheduler that a schedule changed, so it re-reads the database at once.
 #[derive(Debug, Clone, Default)]
@@ -85,14 +86,14 @@ impl Scheduler {
         self.wake.clone()
     }
 
-    /// Posts until `stop` turns true (or its sender is dropped). A stop requested during a
+    /// Posts until `stop` is cancelled. A stop requested during a
     /// send lets that send and its record finish.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+    pub async fn run(self, stop: CancellationToken) {
         tracing::info!("daily scheduler started");
         // A clock moved by hand (tests) wakes the task; the real one is slept on.
         let mut moves = self.outbox.clock().moves();
         loop {
-            if *stop.borrow() {
+            if stop.is_cancelled() {
                 break;
             }
             let next = match self.tick().await {
@@ -114,7 +115,7 @@ impl Scheduler {
                 }
             };
             let clock_gone = tokio::select! {
-                changed = stop.changed() => if changed.is_err() { break } else { false },
+                () = stop.cancelled() => break,
                 () = self.wake.0.notified() => false,
                 still = moved => !still,
                 () = tokio::time::sleep(wait) => false,
@@ -289,9 +290,9 @@ pub fn next_post_at(
     }
 }
 
-/// Starts the scheduler as a task that stops when `stop` turns true.
-pub fn spawn(scheduler: Scheduler) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let handle = tokio::spawn(scheduler.run(stop_rx));
-    (stop_tx, handle)
+/// Starts the scheduler as a task that stops when the returned token is cancelled.
+pub fn spawn(scheduler: Scheduler) -> (CancellationToken, tokio::task::JoinHandle<()>) {
+    let stop = CancellationToken::new();
+    let handle = tokio::spawn(scheduler.run(stop.clone()));
+    (stop, handle)
 }

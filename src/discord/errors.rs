@@ -14,7 +14,25 @@ pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
             return offer_no_choices(ctx).await;
         }
     }
-    let notice = match &error {
+    let Some(notice) = notice_for(&error) else {
+        // Anything not listed: poise's own handling, which logs it and, where it can, tells
+        // the user.
+        if let Err(send_error) = poise::builtins::on_error(error).await {
+            tracing::warn!(%send_error, "could not handle a framework error");
+        }
+        return;
+    };
+    if let Some(ctx) = error.ctx() {
+        let body = super::render::command_reply(&limits::enforce(notice));
+        if let Err(send_error) = ctx.send(body).await {
+            tracing::warn!(%send_error, "could not tell the user about an error");
+        }
+    }
+}
+
+/// The notice for the failures the bot words itself, after logging them.
+fn notice_for(error: &FrameworkError<'_, Data, BotError>) -> Option<Reply> {
+    match error {
         FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().qualified_name, %error, "command failed");
             Some(Reply::notice(
@@ -50,16 +68,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
                 "Please try again in a minute.",
             ))
         }
-        other => {
-            tracing::warn!(error = %other, "framework error");
-            None
-        }
-    };
-    if let (Some(notice), Some(ctx)) = (notice, error.ctx()) {
-        let body = super::render::command_reply(&limits::enforce(notice));
-        if let Err(send_error) = ctx.send(body).await {
-            tracing::warn!(%send_error, "could not tell the user about an error");
-        }
+        _ => None,
     }
 }
 

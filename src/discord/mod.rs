@@ -12,6 +12,7 @@ pub mod components;
 pub mod daily;
 pub mod errors;
 pub mod render;
+mod respond;
 mod startup;
 
 use crate::clock::SharedClock;

@@ -8,13 +8,13 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
-use super::fetch::{FetchLimits, Fetched, Fetcher};
+use super::fetch::{FetchError, FetchLimits, Fetched, Fetcher};
 use crate::archive::{self, ArchiveError, Issue};
 use crate::clock::SharedClock;
 use crate::discord::announce::{Announcer, DeliveryReport};
-use crate::store::{FeedIngest, FeedState, Store, Validators};
+use crate::store::{FeedIngest, FeedState, Store, StoreError, Validators};
 
 /// The shortest interval the settings accept.
 pub const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
@@ -154,7 +154,8 @@ impl Poller {
         let url = &self.config.url;
         let outcome = match self.fetch_and_store().await {
             Ok(outcome) => outcome,
-            Err(reason) => {
+            Err(error) => {
+                let reason = error.to_string();
                 let now = self.clock.now();
                 let failures = match self.store.record_feed_failure(url, now, &reason).await {
                     Ok(()) => self.store.feed_state(url).await.ok().flatten(),
@@ -199,29 +200,21 @@ impl Poller {
         outcome
     }
 
-    async fn fetch_and_store(&self) -> Result<PollOutcome, String> {
+    async fn fetch_and_store(&self) -> Result<PollOutcome, PollError> {
         let url = &self.config.url;
-        let state = self
-            .store
-            .feed_state(url)
-            .await
-            .map_err(|e| format!("cannot read the feed's state: {e}"))?;
+        let state = self.store.feed_state(url).await.map_err(PollError::State)?;
         let last = state.map_or_else(Validators::default, |s| Validators {
             etag: s.etag,
             last_modified: s.last_modified,
         });
-        let fetched = self
-            .fetcher
-            .get(url, &last)
-            .await
-            .map_err(|e| e.to_string())?;
+        let fetched = self.fetcher.get(url, &last).await?;
         let now = self.clock.now();
         match fetched {
             Fetched::NotModified => {
                 self.store
                     .record_feed_not_modified(url, now)
                     .await
-                    .map_err(|e| format!("cannot record the poll: {e}"))?;
+                    .map_err(PollError::Record)?;
                 Ok(PollOutcome::NotModified)
             }
             Fetched::Body {
@@ -245,7 +238,7 @@ impl Poller {
                     .store
                     .ingest_feed(url, &issues, &validators, now, self.config.announce_at_most)
                     .await
-                    .map_err(|e| format!("cannot store its issues: {e}"))?;
+                    .map_err(PollError::Store)?;
                 Ok(PollOutcome::Stored(stored))
             }
         }
@@ -264,17 +257,17 @@ impl Poller {
         }
     }
 
-    /// Polls whenever a poll is due until `stop` turns true (or its sender is dropped). First
+    /// Polls whenever a poll is due until `stop` is cancelled. First
     /// finishes announcements an earlier run left pending. A cycle under way when the stop
     /// comes gets a few seconds to finish.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+    pub async fn run(self, stop: CancellationToken) {
         tracing::info!(
             url = %self.config.url,
             interval_minutes = self.config.schedule.interval.as_secs() / 60,
             "following the feed"
         );
         if let Some(announcer) = &self.announcer {
-            if !finish_unless_stopped(announcer.deliver_pending(), &mut stop).await {
+            if !finish_unless_stopped(announcer.deliver_pending(), &stop).await {
                 return;
             }
         }
@@ -291,10 +284,10 @@ impl Poller {
                     .min(self.config.tick);
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
-                    _ = stopped(&mut stop) => return,
+                    () = stop.cancelled() => return,
                 }
             }
-            if !finish_unless_stopped(self.poll_once(), &mut stop).await {
+            if !finish_unless_stopped(self.poll_once(), &stop).await {
                 return;
             }
         }
@@ -303,31 +296,42 @@ impl Poller {
 
 /// Runs `work` to its end, unless `stop` comes first: then `work` gets a few seconds more to
 /// finish what it is writing. False if stopped.
-async fn finish_unless_stopped<F: std::future::Future>(
-    work: F,
-    stop: &mut watch::Receiver<bool>,
-) -> bool {
+async fn finish_unless_stopped<F: std::future::Future>(work: F, stop: &CancellationToken) -> bool {
     const GRACE: Duration = Duration::from_secs(5);
     tokio::pin!(work);
     tokio::select! {
         _ = &mut work => true,
-        _ = stopped(stop) => {
+        () = stop.cancelled() => {
             let _ = tokio::time::timeout(GRACE, work).await;
             false
         }
     }
 }
 
-/// Resolves once `stop` holds true or its sender is gone.
-async fn stopped(stop: &mut watch::Receiver<bool>) {
-    loop {
-        if *stop.borrow_and_update() {
-            return;
-        }
-        if stop.changed().await.is_err() {
-            return;
-        }
-    }
+/// Why a poll changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum PollError {
+    #[error("cannot read the feed's state: {0}")]
+    State(#[source] StoreError),
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("cannot record the poll: {0}")]
+    Record(#[source] StoreError),
+    #[error(transparent)]
+    Feed(#[from] FeedError),
+    #[error("cannot store its issues: {0}")]
+    Store(#[source] StoreError),
+}
+
+/// Why a fetched body yields no issue.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error("it is an HTML page, not an RSS or Atom feed (Content-Type: {content_type}); check FEED_URL")]
+    Html { content_type: String },
+    #[error(transparent)]
+    Unreadable(ArchiveError),
+    #[error("the feed holds no Import AI issue that could be read")]
+    NoIssue,
 }
 
 /// The issues in a fetched feed. An item that is not an issue is skipped; an item that is
@@ -337,17 +341,16 @@ pub fn read_feed(
     url: &str,
     bytes: &[u8],
     content_type: Option<&str>,
-) -> Result<Vec<Issue>, String> {
+) -> Result<Vec<Issue>, FeedError> {
     let documents = archive::feed::read(bytes).map_err(|error| {
         let html = content_type.is_some_and(|t| t.to_ascii_lowercase().contains("html"))
             || archive::detect_format("", bytes) == archive::Format::Html;
         if html {
-            format!(
-                "it is an HTML page, not an RSS or Atom feed (Content-Type: {}); check FEED_URL",
-                content_type.unwrap_or("not given")
-            )
+            FeedError::Html {
+                content_type: content_type.unwrap_or("not given").to_owned(),
+            }
         } else {
-            error.to_string()
+            FeedError::Unreadable(error)
         }
     })?;
     let mut issues = Vec::new();
@@ -365,7 +368,7 @@ pub fn read_feed(
         }
     }
     if issues.is_empty() && !documents.is_empty() {
-        return Err("the feed holds no Import AI issue that could be read".to_owned());
+        return Err(FeedError::NoIssue);
     }
     Ok(issues)
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::feed_state::{parse_timestamp, timestamp};
+use super::outbox::{move_unattempted, Kind};
 use super::{Result, Store};
 
 /// A server's announcement settings.
@@ -62,16 +63,7 @@ impl Store {
         .bind(id(by_user))
         .execute(&mut *tx)
         .await?;
-        // Claims not yet attempted go to the new channel; one that may have been sent stays
-        // where it may be found.
-        sqlx::query(
-            "UPDATE deliveries SET channel = ?2
-             WHERE kind = 'announce' AND guild = ?1 AND state = 'claimed' AND attempts = 0",
-        )
-        .bind(id(guild_id))
-        .bind(id(channel_id))
-        .execute(&mut *tx)
-        .await?;
+        move_unattempted(&mut tx, Kind::Announce, guild_id, channel_id).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! The daily tale's schedules. Its posts are deliveries of the outbox (kind `daily`, keyed by
 //! the server's local date).
 
-use super::outbox::{decode_error, instant};
+use super::outbox::{decode_error, instant, move_unattempted, Kind};
 use super::{Result, Store};
 use crate::daily::{self, DailyRule};
 use chrono::{DateTime, NaiveTime, Utc};
@@ -67,14 +67,7 @@ impl Store {
         .bind(snowflake(guild))
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "UPDATE deliveries SET channel = ?2
-             WHERE kind = 'daily' AND guild = ?1 AND state = 'claimed' AND attempts = 0",
-        )
-        .bind(snowflake(guild))
-        .bind(snowflake(channel))
-        .execute(&mut *tx)
-        .await?;
+        move_unattempted(&mut tx, Kind::Daily, guild, channel).await?;
         tx.commit().await?;
         self.daily_schedule(guild)
             .await?

@@ -267,6 +267,26 @@ impl Store {
     }
 }
 
+/// Moves a server's claims of `kind` not yet attempted to `channel` (a new setting); one that
+/// may have been sent stays where it may be found.
+pub(super) async fn move_unattempted(
+    connection: &mut sqlx::SqliteConnection,
+    kind: Kind,
+    guild: u64,
+    channel: u64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE deliveries SET channel = ?3
+         WHERE kind = ?1 AND guild = ?2 AND state = 'claimed' AND attempts = 0",
+    )
+    .bind(kind.as_str())
+    .bind(guild as i64)
+    .bind(channel as i64)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     kind: String,
