@@ -17,17 +17,24 @@ fn search_adversarial(c: &mut Criterion) {
     let rt = Runtime::new().expect("a runtime");
     let dir = tempfile::tempdir().expect("a temporary folder");
     let (bundled, hostile) = rt.block_on(async {
-        let open = |name: &str| Store::open(&format!("sqlite://{}", dir.path().join(name).display()));
+        let open =
+            |name: &str| Store::open(&format!("sqlite://{}", dir.path().join(name).display()));
         let bundled = open("bundled.db").await.expect("open");
         let hostile = open("hostile.db").await.expect("open");
         let page = hostile::hundred_thousand_links();
         let issues = archive::parse("links.html", page.as_bytes()).expect("the page parses");
-        hostile.ingest_source(&issues).await.expect("the page is stored");
+        hostile
+            .ingest_source(&issues)
+            .await
+            .expect("the page is stored");
         (bundled, hostile)
     });
     let mut group = c.benchmark_group("search_adversarial");
     for query in ["paper", "language models"] {
-        for (name, store) in [("bundled archive", &bundled), ("with the 100,000-link page", &hostile)] {
+        for (name, store) in [
+            ("bundled archive", &bundled),
+            ("with the 100,000-link page", &hostile),
+        ] {
             let question = Question::Search(query.to_owned());
             group.bench_with_input(BenchmarkId::new(name, query), &question, |b, question| {
                 b.to_async(&rt)

@@ -35,7 +35,11 @@ async fn start_up_waits_out_a_rate_limit_and_a_server_error() {
         json!({"message": "You are being rate limited.", "retry_after": 0.2, "global": false}),
         Some("0.2"),
     ));
-    discord.fail_next(gateway_fault(500, json!({"message": "500: Internal Server Error"}), None));
+    discord.fail_next(gateway_fault(
+        500,
+        json!({"message": "500: Internal Server Error"}),
+        None,
+    ));
     let bot = RunningBot::start_with(discord, store(&dir).await, Arc::new(SystemClock)).await;
     let asked: Vec<u16> = bot
         .discord
@@ -56,7 +60,11 @@ async fn start_up_waits_out_a_rate_limit_and_a_server_error() {
 async fn a_refused_token_stops_start_up_with_a_line_about_the_token() {
     let dir = tempfile::tempdir().unwrap();
     let discord = FakeDiscord::start().await;
-    discord.fail_next(gateway_fault(401, json!({"message": "401: Unauthorized", "code": 0}), None));
+    discord.fail_next(gateway_fault(
+        401,
+        json!({"message": "401: Unauthorized", "code": 0}),
+        None,
+    ));
     let served = tokio::time::timeout(
         STARTUP,
         discord::run(
@@ -69,7 +77,10 @@ async fn a_refused_token_stops_start_up_with_a_line_about_the_token() {
     .await
     .expect("start-up gives up at once on a refused token");
     let error = served.expect_err("the bot does not start").to_string();
-    assert!(error.contains("DISCORD_TOKEN") && error.contains("401"), "{error}");
+    assert!(
+        error.contains("DISCORD_TOKEN") && error.contains("401"),
+        "{error}"
+    );
     assert!(discord.identified().is_empty(), "no shard connected");
 }
 
@@ -94,7 +105,11 @@ async fn announce_is_refused_to_members_without_manage_server_whatever_discord_s
         let reply = bot
             .ask(bot.discord.command("announce").subcommand(sub))
             .await;
-        assert!(text(&reply).contains("Manage Server"), "{sub}: {}", text(&reply));
+        assert!(
+            text(&reply).contains("Manage Server"),
+            "{sub}: {}",
+            text(&reply)
+        );
     }
     bot.stop().await;
 }
@@ -105,14 +120,16 @@ async fn an_autocomplete_a_member_may_not_use_gets_an_empty_list() {
     let bot = RunningBot::start(store(&dir).await).await;
     let id = bot
         .discord
-        .send_interaction(
-            bot.discord
-                .autocomplete("daily")
-                .subcommand("set")
-                .focused("timezone", "new york", OptionKind::String),
-        )
+        .send_interaction(bot.discord.autocomplete("daily").subcommand("set").focused(
+            "timezone",
+            "new york",
+            OptionKind::String,
+        ))
         .await;
-    let reply = bot.discord.await_response(id, Duration::from_secs(10)).await;
+    let reply = bot
+        .discord
+        .await_response(id, Duration::from_secs(10))
+        .await;
     assert!(reply.is_accepted(), "{:?}", reply.violations);
     assert_eq!(reply.callback_type, Some(8), "an autocomplete answer");
     assert_eq!(reply.data()["choices"], json!([]));

@@ -41,10 +41,17 @@ fn urls_that_would_lose_the_archive_are_refused_with_what_to_do() {
     // DATABASE_URL set but empty, as `DATABASE_URL= importai-bot ingest …` does.
     let empty = run_with_env(ws.dir.path(), Some(""), &["ingest", source]);
     empty.assert_failed();
-    assert!(empty.stdout().is_empty(), "nothing reported stored: {}", empty.stdout());
+    assert!(
+        empty.stdout().is_empty(),
+        "nothing reported stored: {}",
+        empty.stdout()
+    );
     let stderr = empty.stderr();
     assert!(stderr.contains("it is empty"), "{stderr}");
-    assert!(stderr.contains("DATABASE_URL") && stderr.contains("sqlite://"), "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL") && stderr.contains("sqlite://"),
+        "{stderr}"
+    );
 
     for (url, reason) in [
         ("", "it is empty"),
@@ -54,11 +61,20 @@ fn urls_that_would_lose_the_archive_are_refused_with_what_to_do() {
         ("sqlite://archive.db?mode=memory", "in-memory"),
         ("not a url", "does not start with sqlite:"),
     ] {
-        let run = run_with_env(ws.dir.path(), None, &["--database-url", url, "ingest", source]);
+        let run = run_with_env(
+            ws.dir.path(),
+            None,
+            &["--database-url", url, "ingest", source],
+        );
         run.assert_failed();
         assert!(run.stdout().is_empty(), "{url:?}: {}", run.stdout());
         assert!(run.stderr().contains(reason), "{url:?}: {}", run.stderr());
-        assert_eq!(run.stderr().lines().count(), 1, "one line: {}", run.stderr());
+        assert_eq!(
+            run.stderr().lines().count(),
+            1,
+            "one line: {}",
+            run.stderr()
+        );
     }
     assert!(
         files_in(ws.dir.path()).is_empty(),
@@ -71,7 +87,10 @@ fn urls_that_would_lose_the_archive_are_refused_with_what_to_do() {
 fn eight_processes_opening_a_new_database_at_once_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
     for round in 0..20 {
-        let url = format!("sqlite://{}", dir.path().join(format!("new-{round}.db")).display());
+        let url = format!(
+            "sqlite://{}",
+            dir.path().join(format!("new-{round}.db")).display()
+        );
         let children: Vec<_> = (0..8)
             .map(|_| {
                 Command::new(env!("CARGO_BIN_EXE_importai-bot"))
@@ -96,7 +115,11 @@ fn eight_processes_opening_a_new_database_at_once_all_succeed() {
                 run.stdout(),
                 run.stderr()
             );
-            assert!(run.stdout().contains("301"), "round {round}: {}", run.stdout());
+            assert!(
+                run.stdout().contains("301"),
+                "round {round}: {}",
+                run.stdout()
+            );
         }
     }
 }
@@ -117,16 +140,31 @@ fn an_issue_numbered_zero_is_refused_at_ingest() {
         "{stderr}"
     );
     let search = ws.run(&["ask", "search", "robots"]);
-    assert!(!search.stdout().contains("Before the beginning"), "{}", search.stdout());
+    assert!(
+        !search.stdout().contains("Before the beginning"),
+        "{}",
+        search.stdout()
+    );
 }
 
 #[test]
 fn a_database_error_names_its_cause_once() {
     let ws = Workspace::new();
-    ws.file("archive.db", "this is not a SQLite database, only text that says so\n".repeat(100));
+    ws.file(
+        "archive.db",
+        "this is not a SQLite database, only text that says so\n".repeat(100),
+    );
     let run = ws.run(&["ask", "about"]);
     run.assert_failed();
     let stderr = run.stderr();
-    assert_eq!(stderr.matches("file is not a database").count(), 1, "{stderr}");
-    assert_eq!(stderr.matches("error returned from database").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("file is not a database").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("error returned from database").count(),
+        1,
+        "{stderr}"
+    );
 }

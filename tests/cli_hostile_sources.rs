@@ -4,27 +4,26 @@
 mod cli_support;
 
 use std::path::Path;
-use std::process::Command;
 
 use cli_support::{bundled_archive, path_str, serve_once, substack_sample, Workspace};
 use importai_bot::follow::{FetchError, FetchLimits, Fetcher};
 use importai_bot::store::Validators;
 
-/// Makes `folder/deep/…/deep/lost.txt`, nested past the longest path the system reads
-/// (works as root too, where permissions would not stop a read); returns the first level.
-fn folder_nested_past_the_path_limit(folder: &Path) -> std::path::PathBuf {
+/// Makes `folder/ddd…/…/ddd…/lost.txt`, nested past the longest path the system reads
+/// (unreadable to root too, where permissions would not stop a read). It is built from the
+/// bottom up, moving each level into a new parent, so no long path is ever named.
+fn folder_nested_past_the_path_limit(folder: &Path) {
     let name = "d".repeat(200);
-    let script = format!(
-        "for i in $(seq 1 25); do mkdir {name} && cd {name} || exit 1; done; echo lost > lost.txt"
-    );
-    let made = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .current_dir(folder)
-        .status()
-        .expect("sh runs");
-    assert!(made.success());
-    folder.join(name)
+    let mut top = folder.join("level-0");
+    std::fs::create_dir(&top).unwrap();
+    std::fs::write(top.join("lost.txt"), "Import AI 998: lost").unwrap();
+    for level in 1..25 {
+        let parent = folder.join(format!("level-{level}"));
+        std::fs::create_dir(&parent).unwrap();
+        std::fs::rename(&top, parent.join(&name)).unwrap();
+        top = parent;
+    }
+    std::fs::rename(&top, folder.join(&name)).unwrap();
 }
 
 #[test]
@@ -54,11 +53,17 @@ fn a_folder_with_an_unreadable_part_stores_the_rest_and_names_that_part() {
         .lines()
         .find(|line| line.contains("/dddd"))
         .unwrap_or_else(|| panic!("the deep folder is named: {stderr}"));
-    assert!(deep_line.starts_with(&format!("error: {}", folder.display())), "{deep_line}");
+    assert!(
+        deep_line.starts_with(&format!("error: {}", folder.display())),
+        "{deep_line}"
+    );
     assert!(deep_line.contains("cannot read it: "), "{deep_line}");
     if !locked_readable {
         assert!(
-            stderr.contains(&format!("{}: cannot read it: Permission denied", locked.display())),
+            stderr.contains(&format!(
+                "{}: cannot read it: Permission denied",
+                locked.display()
+            )),
             "{stderr}"
         );
     }

@@ -31,7 +31,12 @@ pub struct TooDeep;
 pub fn parse_document(html: &str, max_depth: usize) -> Result<Html, TooDeep> {
     let sink = DepthSink::new(Html::new_document());
     let deepest = Rc::clone(&sink.deepest);
-    feed(html5ever::parse_document(sink, Default::default()), html, &deepest, max_depth)
+    feed(
+        html5ever::parse_document(sink, Default::default()),
+        html,
+        &deepest,
+        max_depth,
+    )
 }
 
 /// Parses a fragment in a `<body>`, as [`Html::parse_fragment`] does.

@@ -159,7 +159,10 @@ mod tests {
         let hostile = "a\u{1b}]0;owned\u{7}b\u{1b}[31mc\u{9b}2Jd\u{7f}";
         let reply = Reply::notice(hostile, hostile);
         let text = render(&reply);
-        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
         assert!(text.contains("a]0;ownedb[31mc2Jd"), "{text:?}");
     }
 

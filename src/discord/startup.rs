@@ -32,7 +32,10 @@ struct BotGateway {
 enum Attempt {
     Shards(u32),
     /// Worth another try, after `wait` if Discord said how long.
-    Retry { why: String, wait: Option<Duration> },
+    Retry {
+        why: String,
+        wait: Option<Duration>,
+    },
 }
 
 /// The number of shards Discord recommends (`GET /gateway/bot`), asked until Discord
@@ -120,7 +123,13 @@ fn back_off(failures: u32) -> Duration {
 
 /// `Retry-After` in seconds (Discord sends whole or fractional seconds).
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let seconds: f64 = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let seconds: f64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     seconds_to_wait(seconds)
 }
 
@@ -163,7 +172,9 @@ mod tests {
         headers.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
         assert_eq!(
-            retry_after_in_body(r#"{"message":"You are being rate limited.","retry_after":0.25,"global":false}"#),
+            retry_after_in_body(
+                r#"{"message":"You are being rate limited.","retry_after":0.25,"global":false}"#
+            ),
             Some(Duration::from_millis(250))
         );
         assert_eq!(retry_after_in_body("{}"), None);

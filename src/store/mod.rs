@@ -232,8 +232,7 @@ fn connect_options(url: &str) -> Result<SqliteConnectOptions> {
         return Err(bad("it does not start with sqlite:"));
     };
     let (file, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let in_memory =
-        file == ":memory:" || query.split('&').any(|pair| pair == "mode=memory");
+    let in_memory = file == ":memory:" || query.split('&').any(|pair| pair == "mode=memory");
     if in_memory {
         return Err(bad(
             "an in-memory database is lost when the program ends, and every connection \
@@ -249,15 +248,15 @@ fn connect_options(url: &str) -> Result<SqliteConnectOptions> {
     })?;
     Ok(options
         .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // WAL makes NORMAL durable against application crashes, and much faster.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT)
-            // 1 MiB of page cache per connection instead of 2: pages it drops come back
-            // from the operating system's file cache, and the serving process stays under
-            // 50 MB at 10,000 issues (`cargo bench --bench serve`).
-            .pragma("cache_size", "-1024"))
+        .journal_mode(SqliteJournalMode::Wal)
+        // WAL makes NORMAL durable against application crashes, and much faster.
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT)
+        // 1 MiB of page cache per connection instead of 2: pages it drops come back
+        // from the operating system's file cache, and the serving process stays under
+        // 50 MB at 10,000 issues (`cargo bench --bench serve`).
+        .pragma("cache_size", "-1024"))
 }
 
 impl Store {
