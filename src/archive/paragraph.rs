@@ -16,6 +16,8 @@ pub struct Meta {
     pub title: Option<String>,
     pub url: Option<String>,
     pub published: Option<chrono::NaiveDate>,
+    /// The line under the title (front-matter `description`, a page's subtitle).
+    pub subtitle: Option<String>,
 }
 
 /// One source document (a file, a page, a feed item) reduced to paragraphs.
@@ -253,10 +255,16 @@ impl ParagraphBuilder {
 
     /// Ends the current paragraph (if it has any text).
     pub fn end_paragraph(&mut self) {
-        self.break_line();
+        self.break_paragraph();
         self.open_bold.clear();
         self.open_italic.clear();
         self.open_links.clear();
+    }
+
+    /// A blank line inside a block (`<br><br>`): ends the paragraph as a blank line does in
+    /// text, while bold, italic and link runs open here go on into the next one.
+    pub fn break_paragraph(&mut self) {
+        self.break_line();
         let lines: Vec<Line> = std::mem::take(&mut self.lines)
             .into_iter()
             .map(|line| line.trimmed())
