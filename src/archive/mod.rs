@@ -9,9 +9,12 @@
 mod dates;
 mod error;
 pub mod feed;
+mod front_matter;
 pub mod html;
 pub mod markdown;
 mod mentions;
+pub mod merge;
+mod meta;
 pub mod model;
 pub mod paragraph;
 mod segment;

@@ -1,11 +1,16 @@
-//! `export [N...] [--all]`: issues as JSON Lines, the contract of DESIGN.md §3.
+//! `export [N...] [--all] [--summary] [--from PATH...]`: issues as JSON Lines, the contract
+//! of DESIGN.md §3, or a table of what each holds.
 
 use std::io::{BufWriter, ErrorKind, Write};
 
-use anyhow::bail;
+use anyhow::{bail, Context};
 use clap::Args;
 
+use super::sources::{self, Unusable};
+use crate::archive::{self, Issue};
 use crate::store::{ArchiveStats, Store};
+
+mod summary;
 
 /// Print issues as JSON Lines: one JSON object per issue, one issue per line.
 ///
@@ -13,27 +18,68 @@ use crate::store::{ArchiveStats, Store};
 /// "teaser", "summary", "why_it_matters", "body", "links": [{"label", "title", "source",
 /// "url"}]}], "tale": {"title", "setting", "body", "inspired_by"} | null, "mentions"}`.
 /// Read it back with any JSON Lines reader, e.g. `jq -c .`.
+///
+/// With `--summary`, print instead a table of what each issue holds (sections, links with
+/// and without URL, tale title, date, URL) and the totals. With `--from`, the issues are
+/// read from files, folders or URLs (each source on its own, nothing stored) instead of the
+/// archive: `export --summary --from new-issues/` shows how the parser reads them.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Issue numbers, printed in the order given.
+    /// Issue numbers, printed in the order given (with `--from`: only these issues).
     #[arg(
         value_name = "N",
-        required_unless_present = "all",
+        required_unless_present_any = ["all", "from"],
         conflicts_with = "all"
     )]
     pub numbers: Vec<u32>,
 
     /// Export every issue in the archive, ascending by number.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "from")]
     pub all: bool,
+
+    /// A table of each issue's parts and the totals, instead of JSON.
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Read the issues from these files, folders or http(s) URLs instead of the archive.
+    #[arg(long, value_name = "PATH|URL", num_args = 1..)]
+    pub from: Vec<String>,
 }
 
 pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<()> {
+    let (rows, failed) = if args.from.is_empty() {
+        let issues = stored_issues(database_url, &args).await?;
+        (issues.into_iter().map(|issue| (None, issue)).collect(), 0)
+    } else {
+        read_sources(&args.from, &args.numbers).await?
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = match args.summary {
+        true => summary::write(&mut out, &rows),
+        false => rows.iter().try_for_each(|(_, issue)| {
+            serde_json::to_writer(&mut out, issue)?;
+            writeln!(out)?;
+            Ok::<_, std::io::Error>(())
+        }),
+    };
+    match written.and_then(|()| out.flush()) {
+        // The reader stopped reading (`| head`): that is their choice, not a failure.
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => {}
+        result => result?,
+    }
+    match failed {
+        0 => Ok(()),
+        n => bail!("{n} of the sources could not be read; the others were exported"),
+    }
+}
+
+/// The issues asked for, from the archive.
+async fn stored_issues(database_url: &str, args: &ExportArgs) -> anyhow::Result<Vec<Issue>> {
     let store = Store::open(database_url).await?;
     let issues = if args.all {
         store.all_issues().await?
     } else {
-        let mut numbers = args.numbers;
+        let mut numbers = args.numbers.clone();
         dedup_keeping_order(&mut numbers);
         let found = store.issues(&numbers).await?;
         let missing: Vec<u32> = numbers
@@ -52,18 +98,45 @@ pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<()> {
             .collect()
     };
     store.close().await;
+    Ok(issues)
+}
 
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    let written = issues.iter().try_for_each(|issue| {
-        serde_json::to_writer(&mut out, issue)?;
-        writeln!(out)?;
-        Ok::<_, std::io::Error>(())
-    });
-    match written.and_then(|()| out.flush()) {
-        // The reader stopped reading (`| head`): that is their choice, not a failure.
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
-        result => Ok(result?),
+/// The issues of each source, with the source's name; sources that cannot be read are
+/// reported on stderr and counted.
+async fn read_sources(
+    inputs: &[String],
+    numbers: &[u32],
+) -> anyhow::Result<(Vec<(Option<String>, Issue)>, usize)> {
+    let client = sources::http_client().context("cannot set up the HTTP client")?;
+    let mut rows = Vec::new();
+    let mut failed = 0;
+    for source in sources::expand(inputs) {
+        let read = match source {
+            Ok(source) => {
+                let name = source.name();
+                match source.read(&client).await {
+                    Ok(bytes) => archive::parse(&name, &bytes)
+                        .map(|issues| (name.clone(), issues))
+                        .map_err(|e| (name, e.to_string())),
+                    Err(e) => Err((name, e.to_string())),
+                }
+            }
+            Err(Unusable { name, error }) => Err((name, error.to_string())),
+        };
+        match read {
+            Ok((name, issues)) => rows.extend(
+                issues
+                    .into_iter()
+                    .filter(|issue| numbers.is_empty() || numbers.contains(&issue.number))
+                    .map(|issue| (Some(name.clone()), issue)),
+            ),
+            Err((name, reason)) => {
+                failed += 1;
+                eprintln!("error: {name}: {reason}");
+            }
+        }
     }
+    Ok((rows, failed))
 }
 
 fn dedup_keeping_order(numbers: &mut Vec<u32>) {
