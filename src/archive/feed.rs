@@ -1,10 +1,13 @@
 //! RSS and Atom feeds, read with feed-rs. Each item is one document: its title is the
 //! issue header, its link the URL, its publication date the date, and its HTML content
 //! (`content:encoded`, Atom `content`, or else the description) is read by the HTML
-//! reader.
+//! reader. Beside content, the description is the issue's subtitle.
 
 use super::paragraph::{Document, Meta};
-use super::{html, ArchiveError};
+use super::{html, meta, ArchiveError};
+
+/// A description longer than this is an excerpt of the body, not a subtitle.
+const MAX_SUBTITLE_CHARS: usize = 300;
 
 /// Reads every item of the feed into a document.
 pub fn read(bytes: &[u8]) -> Result<Vec<Document>, ArchiveError> {
@@ -13,16 +16,35 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Document>, ArchiveError> {
     feed.entries
         .into_iter()
         .map(|entry| {
-            let content = entry
-                .content
-                .and_then(|content| content.body)
-                .or_else(|| entry.summary.map(|summary| summary.content))
-                .unwrap_or_default();
+            let subtitle = entry
+                .summary
+                .as_ref()
+                .map(|summary| plain_text(&summary.content))
+                .filter(|summary| {
+                    !summary.is_empty() && summary.chars().count() <= MAX_SUBTITLE_CHARS
+                });
+            let (content, subtitle) = match entry.content.and_then(|content| content.body) {
+                Some(content) => (content, subtitle),
+                // Without content, the description is the issue itself.
+                None => (
+                    entry
+                        .summary
+                        .map(|summary| summary.content)
+                        .unwrap_or_default(),
+                    None,
+                ),
+            };
             Ok(Document {
                 meta: Meta {
-                    title: entry.title.map(|title| plain_text(&title.content)),
-                    url: entry.links.first().map(|link| link.href.clone()),
+                    title: entry
+                        .title
+                        .map(|title| meta::title_without_site(&plain_text(&title.content))),
+                    url: entry
+                        .links
+                        .iter()
+                        .find_map(|link| meta::canonical_url(&link.href)),
                     published: entry.published.or(entry.updated).map(|at| at.date_naive()),
+                    subtitle,
                 },
                 paragraphs: html::read_fragment(&content)?,
             })

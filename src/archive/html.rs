@@ -5,7 +5,7 @@
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
-use super::html_depth;
+use super::{html_depth, meta};
 use super::paragraph::{Document, Meta, Paragraph, ParagraphBuilder};
 use super::ArchiveError;
 
@@ -60,10 +60,20 @@ pub const MAX_NESTING: usize = 1000;
 pub fn read(html: &str) -> Result<Document, ArchiveError> {
     let page = html_depth::parse_document(html, MAX_NESTING).map_err(too_deep)?;
     let meta = Meta {
-        title: page_title(&page),
-        url: first_attr(&page, "link[rel='canonical']", "href")
-            .or_else(|| first_attr(&page, "meta[property='og:url']", "content")),
+        title: page_title(&page).map(|title| meta::title_without_site(&title)),
+        url: [
+            ("link[rel='canonical']", "href"),
+            ("meta[property='og:url']", "content"),
+        ]
+        .iter()
+        .filter_map(|(css, attr)| first_attr(&page, css, attr))
+        .find_map(|url| meta::canonical_url(&url)),
         published: page_date(&page),
+        subtitle: select_first(&page, "h3.subtitle")
+            .map(element_text)
+            .filter(|text| !text.is_empty())
+            .or_else(|| first_attr(&page, "meta[property='og:description']", "content"))
+            .or_else(|| first_attr(&page, "meta[name='description']", "content")),
     };
     let body = BODY_SELECTORS
         .iter()
@@ -98,6 +108,9 @@ fn read_element(root: ElementRef<'_>) -> Vec<Paragraph> {
     let mut skipping = None;
     let mut list_depth = 0usize;
     let mut pre_depth = 0usize;
+    // Whether the line being written began at a `<br>`: a second one in a row leaves a
+    // blank line, which ends a paragraph as it does in text.
+    let mut after_break = false;
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) => {
@@ -113,8 +126,17 @@ fn read_element(root: ElementRef<'_>) -> Vec<Paragraph> {
                             skipping = Some(node.id());
                             continue;
                         }
+                        if name != "br" && !builder.current().trim().is_empty() {
+                            after_break = false;
+                        }
                         match name {
-                            "br" => builder.break_line(),
+                            "br" if after_break && builder.current().trim().is_empty() => {
+                                builder.break_paragraph()
+                            }
+                            "br" => {
+                                after_break = true;
+                                builder.break_line()
+                            }
                             "hr" => builder.push_paragraph(Paragraph::plain("***")),
                             "strong" | "b" => builder.start_bold(),
                             "em" | "i" => builder.start_italic(),

@@ -1,22 +1,99 @@
-//! Markdown (as Substack exports it), read with pulldown-cmark. Front matter gives the
-//! title, URL and date; bold and italic runs, links and hard breaks are kept on the lines.
+//! Markdown (as Substack exports it), read with pulldown-cmark. YAML front matter and the
+//! labelled lines capture tools put under the title give the title, URL, date and
+//! subtitle; bold and italic runs, links and hard breaks are kept on the lines.
 
-use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
 
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::meta::{self, Label};
 use super::paragraph::{Document, Meta, Paragraph, ParagraphBuilder};
 use super::text::normalize_spaces;
+use super::{dates, front_matter};
+
+/// How many non-blank lines under the front matter may hold labelled facts and page chrome.
+const HEAD_LINES: usize = 40;
+
+/// A line this long is prose (or page chrome run into prose): the head ends there.
+const HEAD_LINE_MAX_CHARS: usize = 300;
 
 /// Reads Markdown into paragraphs. Never fails: CommonMark accepts any text.
 pub fn read(markdown: &str) -> Document {
     let markdown = normalize_spaces(markdown);
-    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_STRIKETHROUGH;
+    let (mut meta, body) = match front_matter::split(&markdown) {
+        Some((yaml, body)) => (front_matter::parse(yaml), body),
+        None => (Meta::default(), markdown.as_ref()),
+    };
+    let body = read_head(body, &mut meta);
+    Document {
+        meta,
+        paragraphs: read_body(&body),
+    }
+}
+
+/// Takes the facts of the labelled lines under the title (dropping those lines: they are
+/// the capture tool's, not the issue's) and a date from the page chrome, where the front
+/// matter did not give them.
+fn read_head<'a>(body: &'a str, meta: &mut Meta) -> Cow<'a, str> {
+    let mut labelled = Meta::default();
+    let mut chrome_date = None;
+    let mut dropped = Vec::new();
+    let mut next = 0;
+    let lines = body.split_inclusive('\n').map(|line| {
+        let start = next;
+        next += line.len();
+        (start..next, line)
+    });
+    for (range, line) in lines
+        .filter(|(_, line)| !line.trim().is_empty())
+        .take(HEAD_LINES)
+    {
+        let welcome = line.find("Welcome to ");
+        if welcome.is_none() && line.chars().count() <= HEAD_LINE_MAX_CHARS {
+            match meta::labelled(line) {
+                Some(Label::Published(date)) => {
+                    labelled.published.get_or_insert(date);
+                }
+                Some(Label::Url(url)) => {
+                    labelled.url.get_or_insert(url);
+                }
+                Some(Label::Other) => {}
+                None => {
+                    chrome_date =
+                        chrome_date.or_else(|| dates::parse(line).or(meta::date_in_line(line)));
+                    continue;
+                }
+            }
+            dropped.push(range);
+            continue;
+        }
+        let before_welcome = &line[..welcome.unwrap_or(line.len())];
+        chrome_date = chrome_date.or_else(|| meta::date_in_line(before_welcome));
+        break;
+    }
+    meta.url = meta.url.take().or(labelled.url);
+    meta.published = meta.published.or(labelled.published).or(chrome_date);
+    if dropped.is_empty() {
+        return Cow::Borrowed(body);
+    }
+    let mut kept = String::with_capacity(body.len());
+    let mut at = 0;
+    for range in dropped {
+        kept.push_str(&body[at..range.start]);
+        kept.push('\n');
+        at = range.end;
+    }
+    kept.push_str(&body[at..]);
+    Cow::Owned(kept)
+}
+
+fn read_body(markdown: &str) -> Vec<Paragraph> {
+    let options = Options::ENABLE_STRIKETHROUGH;
     let mut builder = ParagraphBuilder::new();
-    let mut front_matter = String::new();
-    let mut in_front_matter = false;
     let mut list_depth = 0usize;
     let mut after_strong = false;
 
-    let events: Vec<_> = Parser::new_ext(&markdown, options)
+    let events: Vec<_> = Parser::new_ext(markdown, options)
         .into_offset_iter()
         .collect();
     for (index, (event, range)) in events.iter().enumerate() {
@@ -30,11 +107,6 @@ pub fn read(markdown: &str) -> Document {
             .get(..range.start)
             .is_some_and(|before| before.ends_with('\\'));
         match event {
-            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
-                in_front_matter = true
-            }
-            Event::End(TagEnd::MetadataBlock(_)) => in_front_matter = false,
-            Event::Text(text) if in_front_matter => front_matter.push_str(text),
             // A heading inside an issue opens a story (`### [Story title](url)` in some
             // exports, which have no separators): it parts stories as a separator does.
             Event::Start(Tag::Heading { .. }) if list_depth == 0 => {
@@ -97,10 +169,7 @@ pub fn read(markdown: &str) -> Document {
         }
     }
 
-    Document {
-        meta: parse_front_matter(&front_matter),
-        paragraphs: builder.finish(),
-    }
+    builder.finish()
 }
 
 /// Substack exports put emphasis markers where CommonMark cannot match them
@@ -128,38 +197,6 @@ fn strip_stray_delimiters<'a>(text: &'a str, source: &str, before: &str, next: &
         }
     }
     text
-}
-
-/// The `title`, `url` and `date` keys of YAML-style front matter (`key: "value"` lines).
-fn parse_front_matter(yaml: &str) -> Meta {
-    let mut meta = Meta::default();
-    for line in yaml.lines() {
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = unquote(value.trim());
-        if value.is_empty() {
-            continue;
-        }
-        match key.trim() {
-            "title" => meta.title = Some(value),
-            "url" | "canonical_url" => meta.url = Some(value),
-            "date" | "published" | "post_date" => meta.published = super::dates::parse(&value),
-            _ => {}
-        }
-    }
-    meta
-}
-
-fn unquote(value: &str) -> String {
-    let quoted = |q: char| value.len() >= 2 && value.starts_with(q) && value.ends_with(q);
-    if quoted('"') {
-        value[1..value.len() - 1].replace("\\\"", "\"")
-    } else if quoted('\'') {
-        value[1..value.len() - 1].replace("''", "'")
-    } else {
-        value.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -9,10 +9,13 @@
 mod dates;
 mod error;
 pub mod feed;
+mod front_matter;
 pub mod html;
 mod html_depth;
 pub mod markdown;
 mod mentions;
+pub mod merge;
+mod meta;
 pub mod model;
 pub mod paragraph;
 mod segment;

@@ -16,6 +16,8 @@ pub struct Meta {
     pub title: Option<String>,
     pub url: Option<String>,
     pub published: Option<chrono::NaiveDate>,
+    /// The line under the title (front-matter `description`, a page's subtitle).
+    pub subtitle: Option<String>,
 }
 
 /// One source document (a file, a page, a feed item) reduced to paragraphs.
@@ -280,10 +282,16 @@ impl ParagraphBuilder {
 
     /// Ends the current paragraph (if it has any text).
     pub fn end_paragraph(&mut self) {
-        self.break_line();
+        self.break_paragraph();
         self.open_bold.clear();
         self.open_italic.clear();
         self.open_links.clear();
+    }
+
+    /// A blank line inside a block (`<br><br>`): ends the paragraph as a blank line does in
+    /// text, while bold, italic and link runs open here go on into the next one.
+    pub fn break_paragraph(&mut self) {
+        self.break_line();
         let lines = std::mem::take(&mut self.lines);
         let soft_ends = std::mem::take(&mut self.soft_ends);
         let paragraphs = if !soft_ends.is_empty() && is_element_per_line(&lines, soft_ends.len()) {
@@ -320,7 +328,8 @@ fn join_soft_breaks(lines: Vec<Line>, soft_ends: &[usize]) -> Vec<Line> {
             Some(previous) if continues => previous.append(" ", &line),
             _ => joined.push(line),
         }
-        continues = soft_ends.contains(&index);
+        // `soft_ends` is ascending: a search keeps one long block linear-logarithmic.
+        continues = soft_ends.binary_search(&index).is_ok();
     }
     joined
 }

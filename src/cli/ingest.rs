@@ -8,15 +8,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::sources::{self, Source, Unusable};
 use crate::archive::{self, Issue};
-use crate::store::Store;
+use crate::store::{Copies, Store};
 
 /// With this many sources or more, a progress bar is drawn (when stderr is a terminal).
 const PROGRESS_BAR_MIN_SOURCES: usize = 4;
 
 /// Store issues from files, folders or URLs.
 ///
-/// Prints one line per issue: `added 310 <title>`, `updated …` or `unchanged …`. Each source
-/// is stored in one transaction: a source that cannot be read, parsed or stored changes
+/// Prints one line per issue: `added 310 <title>`, `updated …` or `unchanged …`. When other
+/// sources gave the same issue (another carrier, a homepage holding it), the line ends with
+/// which copy the archive keeps (the fullest: sections, link URLs, tale, date, URL) and
+/// what the others add to it. Each source is stored in one transaction: a source that cannot be read, parsed or stored changes
 /// nothing and is reported on stderr as `error: <source>: <reason>`; the others are still
 /// stored, and the exit status is non-zero.
 #[derive(Debug, Args)]
@@ -107,15 +109,49 @@ async fn ingest_one(
     let Some(store) = store else {
         return Ok(issues.iter().map(parsed_line).collect());
     };
-    let outcomes = store
-        .ingest_source(&issues)
+    let ingested = store
+        .ingest_copies(&name, &issues)
         .await
         .map_err(|e| failure(e.to_string()))?;
     Ok(issues
         .iter()
-        .zip(outcomes)
-        .map(|(issue, (number, outcome))| format!("{} {number} {}", outcome.as_str(), issue.title))
+        .zip(ingested)
+        .map(|(issue, ingested)| {
+            let line = format!(
+                "{} {} {}",
+                ingested.outcome.as_str(),
+                ingested.number,
+                issue.title
+            );
+            match &ingested.copies {
+                Some(copies) => format!("{line} ({})", copies_note(copies)),
+                None => line,
+            }
+        })
         .collect())
+}
+
+/// A copy's source as the note names it: a file by its name, a URL whole.
+fn source_label(source: &str) -> &str {
+    match source {
+        "" => "an earlier copy",
+        source => sources::short_name(source),
+    }
+}
+
+/// `2 copies: kept importai-448.md, the fullest (6 sections, 24 link URLs, a date, a URL);
+/// tale from importai-448.wp-autoingest.md`.
+fn copies_note(copies: &Copies) -> String {
+    let mut note = format!(
+        "{} copies: kept {}, the fullest ({})",
+        copies.count,
+        source_label(&copies.kept),
+        copies.kept_fullness
+    );
+    for (what, from) in &copies.added {
+        note.push_str(&format!("; {what} from {}", source_label(from)));
+    }
+    note
 }
 
 /// `parsed 310 <title> (5 sections, 7 links, a tale)`: enough to judge a parse at a glance.

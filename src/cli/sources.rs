@@ -74,6 +74,17 @@ impl Source {
     }
 }
 
+/// A source's name made short for a report line: a file by its file name, a URL whole.
+pub fn short_name(name: &str) -> &str {
+    if name.contains("://") {
+        return name;
+    }
+    Path::new(name)
+        .file_name()
+        .and_then(|file| file.to_str())
+        .unwrap_or(name)
+}
+
 /// An HTTP client for [`Source::read`]: rustls, a timeout, a recognisable user agent.
 pub fn http_client() -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()

@@ -149,8 +149,8 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut result = FeedIngest::default();
         for issue in issues {
-            let outcome = upsert(&mut tx, issue).await?;
-            result.outcomes.push((issue.number, outcome));
+            let ingested = upsert(&mut tx, issue, url).await?;
+            result.outcomes.push((issue.number, ingested.outcome));
         }
         let mut added: Vec<u32> = result
             .outcomes

@@ -1,33 +1,51 @@
-//! Writing issues. One transaction per source, so a source either lands whole or not at all;
-//! an issue whose content hash matches the stored one is left untouched.
+//! Writing issues. One transaction per source, so a source either lands whole or not at all.
+//! Each source's reading of an issue is kept as its copy; the issue's rows hold the merge of
+//! its copies, and an issue whose merged content hash matches the stored one is left
+//! untouched.
 
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
 use super::{search, IngestOutcome, Result, Store, StoreError};
+use crate::archive::merge::{self, Copy, Fullness};
 use crate::archive::{Issue, FIRST_ISSUE_NUMBER};
 
 /// Bumped when the canonical form changes, so every issue is rewritten once.
 const HASH_VERSION: &str = "v1";
 
 impl Store {
-    /// Stores the issues of one source in one transaction: new issues are added, changed
-    /// ones replace their previous rows, identical ones are not written at all. If any
-    /// issue cannot be stored, nothing from this source is.
+    /// Stores the issues of one source that has no name, in one transaction: new issues are
+    /// added, changed ones replace their previous reading from such a source, identical
+    /// ones are not written at all. If any issue cannot be stored, nothing from this
+    /// source is.
     pub async fn ingest_source(&self, issues: &[Issue]) -> Result<Vec<(u32, IngestOutcome)>> {
+        let ingested = self.ingest_copies("", issues).await?;
+        Ok(ingested
+            .into_iter()
+            .map(|i| (i.number, i.outcome))
+            .collect())
+    }
+
+    /// Stores the issues read from `source` (a path or URL) in one transaction. Each is
+    /// this source's copy of the issue: it replaces what the same source gave before, and is
+    /// merged with the copies other sources gave (see [`merge`]); the archive holds the
+    /// merge. If any issue cannot be stored, nothing from this source is.
+    pub async fn ingest_copies(&self, source: &str, issues: &[Issue]) -> Result<Vec<Ingested>> {
         for issue in issues {
             check_storable(issue)?;
         }
         // IMMEDIATE takes the write lock up front: a deferred transaction that reads and
         // then writes can fail outright when another process writes in between.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut outcomes = Vec::with_capacity(issues.len());
+        let mut ingested = Vec::with_capacity(issues.len());
         for issue in issues {
-            outcomes.push((issue.number, upsert(&mut tx, issue).await?));
+            ingested.push(upsert(&mut tx, issue, source).await?);
         }
         tx.commit().await?;
+        let outcomes: Vec<(u32, IngestOutcome)> =
+            ingested.iter().map(|i| (i.number, i.outcome)).collect();
         self.forget_recent_if_changed(&outcomes);
-        Ok(outcomes)
+        Ok(ingested)
     }
 
     /// After a commit: kept issues are stale if any issue was added or changed (a new issue
@@ -45,6 +63,27 @@ impl Store {
             .first()
             .map_or(IngestOutcome::Unchanged, |&(_, o)| o))
     }
+}
+
+/// What storing one issue of a source did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ingested {
+    pub number: u32,
+    pub outcome: IngestOutcome,
+    /// How the archive's reading was made, when more than one source gave the issue.
+    pub copies: Option<Copies>,
+}
+
+/// Which of several copies of an issue the archive keeps, and what the others add to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copies {
+    /// How many sources gave the issue.
+    pub count: usize,
+    /// The source of the fullest copy, kept as the base.
+    pub kept: String,
+    pub kept_fullness: Fullness,
+    /// What the other copies added, with their source: `("tale", "b.md")`.
+    pub added: Vec<(String, String)>,
 }
 
 /// A stable fingerprint of an issue's content: SHA-256 of its JSON form, whose field order
@@ -92,23 +131,94 @@ pub(super) fn check_storable(issue: &Issue) -> Result<()> {
     Ok(())
 }
 
-pub(super) async fn upsert(conn: &mut SqliteConnection, issue: &Issue) -> Result<IngestOutcome> {
-    let hash = content_hash(issue)?;
-    let stored: Option<String> =
+/// Records `issue` as `source`'s copy, then stores the merge of the issue's copies.
+pub(super) async fn upsert(
+    conn: &mut SqliteConnection,
+    issue: &Issue,
+    source: &str,
+) -> Result<Ingested> {
+    let invalid = |e: serde_json::Error| StoreError::InvalidIssue {
+        number: issue.number,
+        reason: e.to_string(),
+    };
+    let reading = serde_json::to_string(issue).map_err(invalid)?;
+    let mut stored = copies(conn, issue.number).await?;
+    let own = stored.iter().position(|(from, _)| from == source);
+    let copy_changed = own.is_none_or(|at| stored[at].1 != reading);
+    if copy_changed {
+        sqlx::query(
+            "INSERT OR REPLACE INTO issue_copies (issue, source, reading) VALUES (?, ?, ?)",
+        )
+        .bind(issue.number)
+        .bind(source)
+        .bind(&reading)
+        .execute(&mut *conn)
+        .await?;
+        match own {
+            Some(at) => stored[at].1 = reading,
+            None => stored.push((source.to_owned(), reading)),
+        }
+    }
+    let copies: Vec<Copy> = stored
+        .into_iter()
+        .map(|(source, reading)| {
+            let issue = serde_json::from_str(&reading).map_err(invalid)?;
+            Ok(Copy { source, issue })
+        })
+        .collect::<Result<_>>()?;
+    let merged = merge::merge(&copies).ok_or_else(|| StoreError::InvalidIssue {
+        number: issue.number,
+        reason: "no copy of it could be read back".to_owned(),
+    })?;
+    let report = (copies.len() > 1).then(|| Copies {
+        count: copies.len(),
+        kept: merged.kept.clone(),
+        kept_fullness: merged.kept_fullness,
+        added: merged.added.clone(),
+    });
+    let ingested = |outcome| Ingested {
+        number: issue.number,
+        outcome,
+        copies: report.clone(),
+    };
+    let hash = content_hash(&merged.issue)?;
+    let current: Option<String> =
         sqlx::query_scalar("SELECT content_hash FROM issues WHERE number = ?")
             .bind(issue.number)
             .fetch_optional(&mut *conn)
             .await?;
-    let outcome = match stored {
+    let outcome = match current {
         None => IngestOutcome::Added,
-        Some(stored) if stored == hash => return Ok(IngestOutcome::Unchanged),
+        Some(current) if current == hash => return Ok(ingested(IngestOutcome::Unchanged)),
         Some(_) => {
             delete_issue(conn, issue.number).await?;
             IngestOutcome::Updated
         }
     };
-    insert_issue(conn, issue, &hash).await?;
-    Ok(outcome)
+    insert_issue(conn, &merged.issue, &hash).await?;
+    Ok(ingested(outcome))
+}
+
+/// The copies of an issue by source. An issue stored before copies were kept becomes the
+/// copy of a source without a name.
+async fn copies(conn: &mut SqliteConnection, number: u32) -> Result<Vec<(String, String)>> {
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT source, reading FROM issue_copies WHERE issue = ? ORDER BY source")
+            .bind(number)
+            .fetch_all(&mut *conn)
+            .await?;
+    if !stored.is_empty() {
+        return Ok(stored);
+    }
+    let Some(document) = super::issues::read_issue_document(conn, number).await? else {
+        return Ok(stored);
+    };
+    sqlx::query("INSERT INTO issue_copies (issue, source, reading) VALUES (?, '', ?)")
+        .bind(number)
+        .bind(&document)
+        .execute(&mut *conn)
+        .await?;
+    Ok(vec![(String::new(), document)])
 }
 
 /// Removes an issue and, through ON DELETE CASCADE, every row that belongs to it.

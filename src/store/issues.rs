@@ -38,6 +38,27 @@ const ISSUE_DOCUMENTS: &str = "
     WHERE i.number IN (SELECT value FROM json_each(?1))
     ORDER BY i.number";
 
+/// One issue as its JSON document (see [`ISSUE_DOCUMENTS`]) on a connection that may be
+/// inside a transaction; `None` if the archive does not hold it.
+pub(super) async fn read_issue_document(
+    conn: &mut sqlx::SqliteConnection,
+    number: u32,
+) -> Result<Option<String>> {
+    let document: Option<String> = sqlx::query_scalar(ISSUE_DOCUMENTS)
+        .bind(format!("[{number}]"))
+        .fetch_optional(conn)
+        .await?;
+    let Some(document) = document else {
+        return Ok(None);
+    };
+    // Re-serialised so that it compares equal to a reading of the same issue.
+    let issue: Issue =
+        serde_json::from_str(&document).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(Some(
+        serde_json::to_string(&issue).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+    ))
+}
+
 /// Words of the typed text that autocomplete looks at; more only narrow an already short list.
 const MAX_AUTOCOMPLETE_WORDS: usize = 8;
 

@@ -2,7 +2,8 @@
 //!
 //! - here: opening (file created if missing, WAL, foreign keys, migrations, the bundled
 //!   archive loaded into an empty store);
-//! - [`ingest`](Store::ingest_source): one transaction per source, upsert by content hash;
+//! - [`ingest`](Store::ingest_copies): one transaction per source, each source's copy of an
+//!   issue kept, the issue's rows the merge of its copies, upsert by content hash;
 //! - `issues`: lookups for the answers (`issue`, `issue_titles`, `mentioned_by`, ...);
 //! - `search`: full-text search that treats the reader's text as words, never as syntax;
 //! - `feed_state` and `announce`: following the feed, and which issues each server has been
@@ -38,6 +39,7 @@ pub use recent::BUDGET_BYTES as RECENT_ISSUES_BUDGET_BYTES;
 
 pub use announce::{AnnounceSettings, PendingAnnouncement};
 pub use feed_state::{FeedIngest, FeedState, Validators};
+pub use ingest::{Copies, Ingested};
 
 /// Errors of the store. Messages say what went wrong and, where it helps, what to do.
 ///
@@ -284,7 +286,8 @@ impl Store {
 
     async fn fill_from_bundled_archive(&self) -> Result<()> {
         let issues = archive::bundled_issues().map_err(|e| StoreError::Bundled(e.to_string()))?;
-        self.ingest_source(&issues).await?;
+        self.ingest_copies(archive::BUNDLED_ARCHIVE_NAME, &issues)
+            .await?;
         Ok(())
     }
 }

@@ -210,27 +210,37 @@ fn split_issues(meta: &Meta, units: Vec<Unit>) -> Vec<Draft> {
             units: Vec::new(),
         });
     }
+    // A date line right before a header (a homepage's "August 11, 2025") dates that issue.
+    let mut date_before = None;
     for unit in units {
         let header = unit
             .para_start
             .then(|| cues::issue_header(unit.text()))
             .flatten();
+        let date_line = super::dates::parse(unit.text());
+        if header.is_some() && date_before.is_some() {
+            if let Some(current) = drafts.last_mut() {
+                current.units.pop();
+            }
+        }
         match (header, drafts.last_mut()) {
             (Some((number, title)), Some(current))
                 if current.number == number && repeats_header(current, &title) =>
             {
-                continue
+                current.published = current.published.or(date_before.take());
+                continue;
             }
             (Some((number, title)), _) => drafts.push(Draft {
                 number,
                 title,
                 url: None,
-                published: None,
+                published: date_before.take(),
                 units: Vec::new(),
             }),
             (None, Some(current)) => current.units.push(unit),
             (None, None) => {}
         }
+        date_before = date_line;
     }
     if meta_header.is_none() && drafts.len() == 1 {
         drafts[0].url = meta.url.clone();
