@@ -45,6 +45,25 @@ async fn an_issue_without_date_url_tale_or_mentions_reads_back_equal() {
 }
 
 #[tokio::test]
+async fn an_editors_note_is_stored_read_back_and_shown_with_the_issue() {
+    let (store, _url, _dir) = empty_store().await;
+    let mut noted = issue(42);
+    noted.note = Some("A shorter issue than usual this week.".into());
+
+    store.ingest_source(&[noted.clone()]).await.unwrap();
+
+    assert_eq!(store.issue(42).await.unwrap(), Some(noted.clone()));
+    let overview = importai_bot::answers::issue::overview(&noted, &[]);
+    let fields = &overview.cards[0].fields;
+    assert_eq!(
+        fields
+            .first()
+            .map(|field| (field.name.as_str(), field.value.as_str())),
+        Some(("Note", "A shorter issue than usual this week."))
+    );
+}
+
+#[tokio::test]
 async fn the_same_issue_twice_is_unchanged_and_writes_nothing() {
     let (store, url, _dir) = empty_store().await;
     let issues = [issue(301), issue(302)];

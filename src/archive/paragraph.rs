@@ -331,7 +331,7 @@ fn join_soft_breaks(lines: Vec<Line>, soft_ends: &[usize]) -> Vec<Line> {
         // `soft_ends` is ascending: a search keeps one long block linear-logarithmic.
         continues = soft_ends.binary_search(&index).is_ok();
     }
-    joined
+    joined.iter().map(Line::trimmed).collect()
 }
 
 /// Whether a block's lines are inline elements each on a line of its own (a page's text
@@ -463,6 +463,66 @@ mod tests {
         let first = Line::plain("See");
         let joined = first.joined(" ", &line_with_link().trimmed());
         assert_eq!(&joined.text[joined.links[0].span.clone()], "Café (Blog).");
+    }
+
+    #[test]
+    fn element_lines_are_regrouped_into_paragraphs() {
+        let lines = [
+            "Check out the",
+            "Pika demo",
+            "here (Pika website)",
+            ".",
+            "Read more",
+            ":",
+            "Title (arXiv)",
+            ".",
+            "In research published in",
+            "Nature",
+            ", Google writes.",
+            "…A teaser…",
+            "Title Case Tale",
+            "[Earth, 2028]",
+        ]
+        .map(Line::plain);
+        let texts: Vec<String> = regroup_element_lines(lines.to_vec())
+            .iter()
+            .map(Paragraph::text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "Check out the Pika demo here (Pika website).",
+                "Read more:",
+                "Title (arXiv).",
+                "In research published in Nature, Google writes.",
+                "…A teaser…",
+                "Title Case Tale",
+                "[Earth, 2028]",
+            ]
+        );
+    }
+
+    #[test]
+    fn soft_breaks_join_prose_but_split_element_lines() {
+        let mut builder = ParagraphBuilder::new();
+        for text in ["A sentence that", "wraps once."] {
+            builder.push(text);
+            builder.soft_break();
+        }
+        builder.end_paragraph();
+        for text in ["Read more", ":", "Title (arXiv)", "."] {
+            builder.push(text);
+            builder.soft_break();
+        }
+        let texts: Vec<String> = builder.finish().iter().map(Paragraph::text).collect();
+        assert_eq!(
+            texts,
+            [
+                "A sentence that wraps once.",
+                "Read more:",
+                "Title (arXiv)."
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The real issues in `../shared/corpus`, beside the checkout: Jack Clark's texts as people
 //! hold them, which the repository must not copy. Where the folder is absent (a fresh clone)
 //! the corpus tests print why and check nothing else.
+// Each test file uses only some of these helpers.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

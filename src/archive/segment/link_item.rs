@@ -74,10 +74,16 @@ impl LinkItem {
             label: verb_phrase(text),
             rest: line.tail(offset),
         };
+        // A weak verb starts many sentences: without a URL, only a "… here (Source)."
+        // phrase is an item.
+        let points_here = || {
+            let (title, source) = split_source(&item.rest.text);
+            source.is_some() && title.split_whitespace().any(|word| word == "here")
+        };
         let whole = if strong {
             item.has_source_or_url()
         } else {
-            !item.rest.links.is_empty()
+            !item.rest.links.is_empty() || points_here()
         };
         whole.then_some(item)
     }
@@ -322,6 +328,19 @@ mod tests {
         assert!(link("See, this is how it goes.").is_none());
         assert!(link("Get ready for more of this (Import AI 300).").is_none());
         assert!(link("Try it and see (arXiv).").is_none());
+        assert!(link("Get ready, this is what the results look like (arXiv).").is_none());
+    }
+
+    #[test]
+    fn a_weak_verb_without_url_pointing_here() {
+        assert_eq!(
+            link("Access the models here on HuggingFace (Emu3, HuggingFace)."),
+            expect(
+                "Access the models",
+                "Access the models here on HuggingFace",
+                Some("Emu3, HuggingFace")
+            )
+        );
     }
 
     #[test]

@@ -85,7 +85,7 @@ fn flatten(paragraphs: &[Paragraph]) -> Vec<Unit> {
     let mut units = Vec::new();
     for paragraph in paragraphs {
         let mut para_start = true;
-        for line in &paragraph.lines {
+        for line in paragraph.lines.iter().flat_map(split_glued_separator) {
             let line = line.trimmed();
             if line.is_blank() || cues::is_footer(&line.text) {
                 continue;
@@ -100,6 +100,25 @@ fn flatten(paragraphs: &[Paragraph]) -> Vec<Unit> {
         }
     }
     units
+}
+
+/// A run of five or more `#` glued to text ("…(Twitter).#####", "#####Tech Tales:") is a
+/// separator of its own.
+fn split_glued_separator(line: &Line) -> Vec<Line> {
+    const MARK: &str = "#####";
+    let text = &line.text;
+    let Some(start) = text.find(MARK) else {
+        return vec![line.clone()];
+    };
+    let end = start + text[start..].len() - text[start..].trim_start_matches('#').len();
+    if start == 0 && end == text.len() {
+        return vec![line.clone()];
+    }
+    [0..start, start..end, end..text.len()]
+        .into_iter()
+        .map(|range| line.slice(range))
+        .filter(|piece| !piece.is_blank())
+        .collect()
 }
 
 /// Joins a paragraph to the one before when a blank line broke a sentence in two.
@@ -641,6 +660,61 @@ mod tests {
         let tale = issues(text).unwrap().remove(0).tale.unwrap();
         assert_eq!(tale.body, "Part one.\n\n***\n\nPart two.");
         assert_eq!(tale.inspired_by.as_deref(), Some("X."));
+    }
+
+    #[test]
+    fn chrome_before_the_welcome_goes_and_a_note_after_it_stays() {
+        let text = "Import AI 7: Seven\n\nby Jack Clark\n\nJan 05, 2026\n\n45\n\nShare\n\n\
+                    Welcome to Import AI, a newsletter. Please subscribe. A short issue this \
+                    week.\n\nSubscribe now\n\nHeading:\n…teaser…\nBody.\n";
+        let issue = issues(text).unwrap().remove(0);
+        assert_eq!(issue.note.as_deref(), Some("A short issue this week."));
+        assert_eq!(issue.published, chrono::NaiveDate::from_ymd_opt(2026, 1, 5));
+        assert_eq!(issue.sections.len(), 1);
+        assert_eq!(issue.sections[0].title, "Heading");
+    }
+
+    #[test]
+    fn a_note_paragraph_before_the_first_heading_and_teaser() {
+        let text = "Import AI 7: Seven\n\nWelcome to Import AI. Please subscribe.\n\n\
+                    Also, something unusual this week!\n\nHeading:\n…teaser…\nBody.\n";
+        let issue = issues(text).unwrap().remove(0);
+        assert_eq!(
+            issue.note.as_deref(),
+            Some("Also, something unusual this week!")
+        );
+        assert_eq!(issue.sections[0].title, "Heading");
+        // Without a teaser to show where the first story starts, nothing is a note.
+        let text = "Import AI 7: Seven\n\nWelcome to Import AI. Please subscribe.\n\n\
+                    Heading:\n\nBody.\n\n***\n\nOther:\n\nMore.\n";
+        let issue = issues(text).unwrap().remove(0);
+        assert_eq!(issue.note, None);
+        assert_eq!(issue.sections[0].title, "Heading");
+    }
+
+    #[test]
+    fn a_captured_copy_cut_off_is_kept_and_an_unmarked_cut_is_not() {
+        let cut = "Heading:\n…teaser…\nBody that stops in the";
+        let captured = format!(
+            "Import AI 7: Seven\n\n• URL: https://x.test/p/7\n• Date: 2026-01-05\n\n\
+             Welcome to Import AI. Please subscribe.\n\n{cut}"
+        );
+        assert_eq!(issues(&captured).unwrap()[0].sections.len(), 1);
+        let marked = format!("Import AI 7: Seven\n\n{cut} ro…");
+        assert_eq!(issues(&marked).unwrap()[0].sections.len(), 1);
+        let bare = format!("Import AI 7: Seven\n\n{cut}");
+        assert!(matches!(issues(&bare), Err(ArchiveError::Truncated { .. })));
+    }
+
+    #[test]
+    fn a_separator_glued_to_text_still_parts_sections() {
+        let text = "Import AI 7: Seven\n\nOne:\n\nBody (Twitter).#####\n\nTwo:\n\nMore.\n\n\
+                    #####Tech Tales:\n\nThe Title\n\nStory.\n";
+        let issue = issues(text).unwrap().remove(0);
+        let titles: Vec<&str> = issue.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["One", "Two"]);
+        assert_eq!(issue.sections[0].body, "Body (Twitter).");
+        assert_eq!(issue.tale.unwrap().title, "The Title");
     }
 
     #[test]

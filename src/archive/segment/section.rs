@@ -99,13 +99,24 @@ pub fn parse(units: &[Unit], position: u32) -> Option<ParsedSection> {
 }
 
 /// A heading can run on into the teaser on the same line ("Heading: …teaser…"): split at
-/// an ellipsis that follows the heading's closing punctuation.
+/// an ellipsis that follows the heading's closing punctuation, or its bold, or that opens
+/// an italic run (a heading may end with no punctuation at all).
 fn split_heading(line: &Line) -> (String, Option<Line>) {
     let text = &line.text;
+    let styled_edge = |at: usize| {
+        let before = text[..at].trim_end().len();
+        line.italic.iter().any(|span| span.start == at)
+            || line
+                .bold
+                .iter()
+                .any(|span| span.end == before || span.end == at)
+    };
     let run_on = ellipses(text)
         .into_iter()
         .map(|ellipsis| ellipsis.start)
-        .find(|&at| at > 0 && text[..at].trim_end().ends_with([':', '?', '!', '.']));
+        .find(|&at| {
+            at > 0 && (text[..at].trim_end().ends_with([':', '?', '!', '.']) || styled_edge(at))
+        });
     match run_on {
         Some(at) => (text[..at].trim().to_string(), Some(line.tail(at))),
         None => (text.trim().to_string(), None),
@@ -363,6 +374,32 @@ mod tests {
         assert_eq!(s.body, "Body.");
         let s = section(&["Heading:\n…a new dataset…?\nBody."]).section;
         assert_eq!(s.teaser.as_deref(), Some("a new dataset"));
+    }
+
+    #[test]
+    fn teasers_with_any_mix_of_ellipses() {
+        let s = section(&["Heading:\n….Four dots open it…\nBody."]).section;
+        assert_eq!(s.teaser.as_deref(), Some("Four dots open it"));
+        let s = section(&["Heading:\n…ASCII dots close it...\nBody."]).section;
+        assert_eq!(s.teaser.as_deref(), Some("ASCII dots close it"));
+        let s = section(&["Heading:…Glued teaser…Body starts here."]).section;
+        assert_eq!(s.title, "Heading");
+        assert_eq!(s.teaser.as_deref(), Some("Glued teaser"));
+        assert_eq!(s.body, "Body starts here.");
+    }
+
+    #[test]
+    fn a_why_label_alone_and_a_link_glued_to_a_sentence() {
+        let s = section(&[
+            "Heading:",
+            "Body, as they write.Read more:A paper (arXiv).",
+            "Why this matters - big:",
+            "Because.",
+        ])
+        .section;
+        assert_eq!(s.body, "Body, as they write.");
+        assert_eq!(s.links[0].title, "A paper");
+        assert_eq!(s.why_it_matters.as_deref(), Some("big: Because."));
     }
 
     #[test]

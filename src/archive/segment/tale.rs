@@ -156,6 +156,32 @@ mod tests {
     }
 
     #[test]
+    fn title_and_setting_on_one_line_and_a_glossary_that_is_no_setting() {
+        let t = tale(&["Tech Tales:", "The Title [Earth, 2028]", "Story."]);
+        assert_eq!(t.title, "The Title");
+        assert_eq!(t.setting.as_deref(), Some("Earth, 2028"));
+        let t = tale(&[
+            "Glossary",
+            "[Uplift]: the time after.",
+            "[Accords]: a treaty.",
+        ]);
+        assert_eq!(t.setting, None);
+        assert_eq!(t.body, "[Uplift]: the time after.\n\n[Accords]: a treaty.");
+    }
+
+    #[test]
+    fn an_inspirations_label_alone_takes_the_next_paragraph() {
+        let t = tale(&[
+            "T",
+            "Story.",
+            "Things that inspired this story:",
+            "Faith; apps.",
+            "Thanks",
+        ]);
+        assert_eq!(t.inspired_by.as_deref(), Some("Faith; apps."));
+    }
+
+    #[test]
     fn no_setting_and_a_poem() {
         let t = tale(&["Tech tales", "Sentience", "Line one", "Line two"]);
         assert_eq!(t.title, "Sentience");
