@@ -28,7 +28,7 @@ const SNIPPET_TOKENS: i64 = 24;
 /// thousand; a hostile page can hold megabytes in one section, and FTS5 builds a snippet
 /// by reading the whole column, so without a cap one such place would slow every search
 /// that matches it to a crawl (snippets cost more than linearly in the column). 16,384
-/// holds the longest place of the bundled archive whole (a tale of 14,468). Migration 0006
+/// holds the longest place of the bundled archive whole (a chunk of about 14,500). Migration 0006
 /// cuts rows indexed before the same way.
 const MAX_INDEXED_CHARS: usize = 16_384;
 
