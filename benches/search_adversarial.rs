@@ -17,10 +17,9 @@ fn search_adversarial(c: &mut Criterion) {
     let rt = Runtime::new().expect("a runtime");
     let dir = tempfile::tempdir().expect("a temporary folder");
     let (bundled, hostile) = rt.block_on(async {
-        let open =
-            |name: &str| Store::open(&format!("sqlite://{}", dir.path().join(name).display()));
-        let bundled = open("bundled.db").await.expect("open");
-        let hostile = open("hostile.db").await.expect("open");
+        let url = |name: &str| format!("sqlite://{}", dir.path().join(name).display());
+        let bundled = Store::open(&url("bundled.db")).await.expect("open");
+        let hostile = Store::open(&url("hostile.db")).await.expect("open");
         let page = hostile::hundred_thousand_links();
         let issues = archive::parse("links.html", page.as_bytes()).expect("the page parses");
         hostile

@@ -8,10 +8,10 @@ DELETE FROM sections WHERE issue = 0;
 DELETE FROM tales WHERE issue = 0;
 DELETE FROM issues WHERE number = 0;
 
--- Search indexes at most 32,768 characters of each column of a place (store::search,
+-- Search indexes at most 16,384 characters of each column of a place (store::search,
 -- MAX_INDEXED_CHARS): a section holding 100,000 links made every search that matched it
 -- build its snippet from megabytes of text. Rows indexed before are cut the same way.
-UPDATE search_index SET heading = substr(heading, 1, 32768) WHERE length(heading) > 32768;
-UPDATE search_index SET teaser = substr(teaser, 1, 32768) WHERE length(teaser) > 32768;
-UPDATE search_index SET body = substr(body, 1, 32768) WHERE length(body) > 32768;
-UPDATE search_index SET sources = substr(sources, 1, 32768) WHERE length(sources) > 32768;
+UPDATE search_index SET heading = substr(heading, 1, 16384) WHERE length(heading) > 16384;
+UPDATE search_index SET teaser = substr(teaser, 1, 16384) WHERE length(teaser) > 16384;
+UPDATE search_index SET body = substr(body, 1, 16384) WHERE length(body) > 16384;
+UPDATE search_index SET sources = substr(sources, 1, 16384) WHERE length(sources) > 16384;

@@ -27,8 +27,10 @@ const SNIPPET_TOKENS: i64 = 24;
 /// Characters of each column of a place that are indexed. Real sections are a few
 /// thousand; a hostile page can hold megabytes in one section, and FTS5 builds a snippet
 /// by reading the whole column, so without a cap one such place would slow every search
-/// that matches it to a crawl. Migration 0006 cuts rows indexed before the same way.
-const MAX_INDEXED_CHARS: usize = 32_768;
+/// that matches it to a crawl (snippets cost more than linearly in the column). 16,384
+/// holds the longest place of the bundled archive whole (a chunk of about 14,500). Migration 0006
+/// cuts rows indexed before the same way.
+const MAX_INDEXED_CHARS: usize = 16_384;
 
 impl Store {
     /// Ranked hits in sections and tales, best first, at most `limit`. All words must
