@@ -262,8 +262,8 @@ fn split_issues(meta: &Meta, units: Vec<Unit>) -> Vec<Draft> {
         date_before = date_line;
     }
     if meta_header.is_none() && drafts.len() == 1 {
-        drafts[0].url = meta.url.clone();
-        drafts[0].published = meta.published;
+        drafts[0].url = meta.url.clone().or(drafts[0].url.take());
+        drafts[0].published = meta.published.or(drafts[0].published);
     }
     drafts
 }
