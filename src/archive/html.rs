@@ -5,9 +5,9 @@
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
-use super::{html_depth, meta};
 use super::paragraph::{Document, Meta, Paragraph, ParagraphBuilder};
 use super::ArchiveError;
+use super::{html_depth, meta};
 
 /// Where the post's body lives, most specific first (Substack, WordPress, generic).
 const BODY_SELECTORS: &[&str] = &[

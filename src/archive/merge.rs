@@ -8,7 +8,7 @@
 //! name sorts first, so the result never depends on the order copies arrived in.
 //!
 //! **Merging** fills, from the other copies in order of fullness, only what the kept one
-//! lacks: the tale, the date, the URL, a link's URL (matched by the link's title), a
+//! lacks: the tale, the date, the URL, the editor's note, a link's URL (matched by the link's title), a
 //! section's teaser or "why this matters" (matched by the section's title). Mentions are
 //! the union of all copies'. Sections, their bodies and the title are the kept copy's.
 
@@ -136,6 +136,10 @@ fn fill_from(issue: &mut Issue, other: &Issue) -> Vec<String> {
         issue.url = other.url.clone();
         added.push("URL".to_owned());
     }
+    if issue.note.is_none() && other.note.is_some() {
+        issue.note = other.note.clone();
+        added.push("note".to_owned());
+    }
     let mut urls = 0;
     let mut details = 0;
     for section in &mut issue.sections {
@@ -218,6 +222,7 @@ mod tests {
             title: "Seven".into(),
             published: None,
             url: None,
+            note: None,
             sections: vec![Section {
                 position: 1,
                 title: "Heading".into(),

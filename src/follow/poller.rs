@@ -233,7 +233,7 @@ impl Poller {
                     })
                 })
                 .await
-                .map_err(|e| format!("reading the feed failed: {e}"))??;
+                .map_err(PollError::Reader)??;
                 let stored = self
                     .store
                     .ingest_feed(url, &issues, &validators, now, self.config.announce_at_most)
@@ -321,6 +321,8 @@ pub enum PollError {
     Feed(#[from] FeedError),
     #[error("cannot store its issues: {0}")]
     Store(#[source] StoreError),
+    #[error("reading the feed failed: {0}")]
+    Reader(#[source] tokio::task::JoinError),
 }
 
 /// Why a fetched body yields no issue.
