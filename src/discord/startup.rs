@@ -1,9 +1,10 @@
 //! Before the shards start: ask Discord how many the bot needs, patiently.
 //!
-//! A rate limit (429, whose body need not carry Discord's usual `code`), a server error or
-//! a network failure at start-up is waited out with back-off, honouring `Retry-After`; a
-//! refused token (401, 403) or another refusal stops `serve` with a line that says what to
-//! fix.
+//! A rate limit (429, whose body need not carry Discord's usual `code`) or a server error
+//! at start-up is waited out with back-off, honouring `Retry-After`; a network failure is
+//! tried a few times, so that a wrong DISCORD_API_BASE or no network says so instead of
+//! waiting silently; a refused token (401, 403) or another refusal stops `serve` with a line
+//! that says what to fix.
 
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ const LONGEST_WAIT: Duration = Duration::from_secs(60);
 /// A `Retry-After` longer than this is taken as this: the bot keeps trying.
 const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(600);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Tries while nothing answers at all (1 + 2 + 4 s of waiting) before start-up gives up.
+const UNREACHABLE_TRIES: u32 = 4;
 
 #[derive(Deserialize)]
 struct BotGateway {
@@ -36,6 +39,8 @@ enum Attempt {
         why: String,
         wait: Option<Duration>,
     },
+    /// Nothing answered: worth a few tries only.
+    Unreachable(String),
 }
 
 /// The number of shards Discord recommends (`GET /gateway/bot`), asked until Discord
@@ -52,21 +57,31 @@ pub(super) async fn recommended_shards(
         .build()
         .map_err(|e| BotError::Setup(format!("cannot set up the HTTP client: {e}")))?;
     let mut failures = 0u32;
+    let mut unanswered = 0u32;
     loop {
-        match attempt(&client, &url, token).await? {
+        let (why, wait) = match attempt(&client, &url, token).await? {
             Attempt::Shards(shards) => return Ok(shards),
-            Attempt::Retry { why, wait } => {
-                let wait = wait.unwrap_or_else(|| back_off(failures));
-                failures += 1;
-                tracing::warn!(
-                    %url,
-                    why,
-                    retry_in_ms = wait.as_millis() as u64,
-                    "Discord is not ready for the bot yet; trying again"
-                );
-                tokio::time::sleep(wait).await;
+            Attempt::Retry { why, wait } => (why, wait),
+            Attempt::Unreachable(why) => {
+                unanswered += 1;
+                if unanswered >= UNREACHABLE_TRIES {
+                    return Err(BotError::Setup(format!(
+                        "no answer from {url} after {unanswered} tries ({why}): check the \
+                         network, and DISCORD_API_BASE if it is set"
+                    )));
+                }
+                (why, None)
             }
-        }
+        };
+        let wait = wait.unwrap_or_else(|| back_off(failures));
+        failures += 1;
+        tracing::warn!(
+            %url,
+            why,
+            retry_in_ms = wait.as_millis() as u64,
+            "Discord is not ready for the bot yet; trying again"
+        );
+        tokio::time::sleep(wait).await;
     }
 }
 
@@ -78,12 +93,7 @@ async fn attempt(client: &reqwest::Client, url: &str, token: &Secret) -> Result<
         .await
     {
         Ok(response) => response,
-        Err(error) => {
-            return Ok(Attempt::Retry {
-                why: innermost(&error),
-                wait: None,
-            })
-        }
+        Err(error) => return Ok(Attempt::Unreachable(innermost(&error))),
     };
     let status = response.status();
     let retry_after = retry_after(response.headers());
