@@ -6,5 +6,6 @@ CREATE TABLE issue_copies (
     issue   INTEGER NOT NULL,
     source  TEXT NOT NULL,       -- a path or URL; '' for a source without a name
     reading TEXT NOT NULL,
+    changed INTEGER NOT NULL DEFAULT 0,  -- order in which the copies of an issue last changed
     PRIMARY KEY (issue, source)
 ) STRICT;

@@ -45,6 +45,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Document>, ArchiveError> {
                         .find_map(|link| meta::canonical_url(&link.href)),
                     published: entry.published.or(entry.updated).map(|at| at.date_naive()),
                     subtitle,
+                    captured: false,
                 },
                 paragraphs: html::read_fragment(&content)?,
             })

@@ -109,6 +109,7 @@ fn meta_from(fields: &HashMap<String, String>) -> Meta {
             .find_map(|value| meta::canonical_url(value)),
         published,
         subtitle: first(SUBTITLE_KEYS).map(str::to_owned),
+        captured: false,
     }
 }
 

@@ -74,6 +74,7 @@ pub fn read(html: &str) -> Result<Document, ArchiveError> {
             .filter(|text| !text.is_empty())
             .or_else(|| first_attr(&page, "meta[property='og:description']", "content"))
             .or_else(|| first_attr(&page, "meta[name='description']", "content")),
+        captured: false,
     };
     let body = BODY_SELECTORS
         .iter()

@@ -38,6 +38,7 @@ fn read_head<'a>(body: &'a str, meta: &mut Meta) -> Cow<'a, str> {
     let mut labelled = Meta::default();
     let mut chrome_date = None;
     let mut dropped = Vec::new();
+    let mut labels = 0;
     let mut next = 0;
     let lines = body.split_inclusive('\n').map(|line| {
         let start = next;
@@ -64,6 +65,7 @@ fn read_head<'a>(body: &'a str, meta: &mut Meta) -> Cow<'a, str> {
                     continue;
                 }
             }
+            labels += 1;
             dropped.push(range);
             continue;
         }
@@ -73,6 +75,7 @@ fn read_head<'a>(body: &'a str, meta: &mut Meta) -> Cow<'a, str> {
     }
     meta.url = meta.url.take().or(labelled.url);
     meta.published = meta.published.or(labelled.published).or(chrome_date);
+    meta.captured |= labels >= 2;
     if dropped.is_empty() {
         return Cow::Borrowed(body);
     }

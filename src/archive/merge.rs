@@ -4,8 +4,9 @@
 //!
 //! **Fullness** is a score: 3 points per section, 1 per link item and 2 more per link with
 //! a URL, 10 for a tale (plus 1 for its setting and 1 for what inspired it), 2 for a date
-//! and 2 for a URL. The copy with the highest score is kept; on a tie, the one whose source
-//! name sorts first, so the result never depends on the order copies arrived in.
+//! and 2 for a URL. The copy with the highest score is kept; on a tie, the one that changed
+//! last (the copies come in the order they last changed), so that a correction read again
+//! from the same carrier, such as an issue edited in the feed, is shown.
 //!
 //! **Merging** fills, from the other copies in order of fullness, only what the kept one
 //! lacks: the tale, the date, the URL, the editor's note, a link's URL (matched by the link's title), a
@@ -96,15 +97,15 @@ pub struct Merged {
     pub added: Vec<(String, String)>,
 }
 
-/// Merges the copies of one issue (at least one; all with the same number).
+/// Merges the copies of one issue (at least one; all with the same number), given in the
+/// order they last changed, oldest first.
 pub fn merge(copies: &[Copy]) -> Option<Merged> {
-    let mut ranked: Vec<&Copy> = copies.iter().collect();
-    ranked.sort_by(|a, b| {
+    let mut ranked: Vec<(usize, &Copy)> = copies.iter().enumerate().collect();
+    ranked.sort_by(|(age_a, a), (age_b, b)| {
         let (fa, fb) = (Fullness::of(&a.issue), Fullness::of(&b.issue));
-        fb.score()
-            .cmp(&fa.score())
-            .then_with(|| a.source.cmp(&b.source))
+        fb.score().cmp(&fa.score()).then_with(|| age_b.cmp(age_a))
     });
+    let ranked: Vec<&Copy> = ranked.into_iter().map(|(_, copy)| copy).collect();
     let (base, others) = ranked.split_first()?;
     let mut issue = base.issue.clone();
     let mut added = Vec::new();

@@ -18,6 +18,9 @@ pub struct Meta {
     pub published: Option<chrono::NaiveDate>,
     /// The line under the title (front-matter `description`, a page's subtitle).
     pub subtitle: Option<String>,
+    /// The document is a tool's capture of a page (labelled `Source:`/`URL:`/date lines
+    /// under its title): a copy cut off part-way is kept as far as it goes.
+    pub captured: bool,
 }
 
 /// One source document (a file, a page, a feed item) reduced to paragraphs.

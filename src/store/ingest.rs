@@ -147,17 +147,19 @@ pub(super) async fn upsert(
     let copy_changed = own.is_none_or(|at| stored[at].1 != reading);
     if copy_changed {
         sqlx::query(
-            "INSERT OR REPLACE INTO issue_copies (issue, source, reading) VALUES (?, ?, ?)",
+            "INSERT OR REPLACE INTO issue_copies (issue, source, reading, changed) VALUES \
+             (?1, ?2, ?3, (SELECT COALESCE(MAX(changed), 0) + 1 FROM issue_copies WHERE issue = ?1))",
         )
         .bind(issue.number)
         .bind(source)
         .bind(&reading)
         .execute(&mut *conn)
         .await?;
-        match own {
-            Some(at) => stored[at].1 = reading,
-            None => stored.push((source.to_owned(), reading)),
+        // The copy that changed is now the newest.
+        if let Some(at) = own {
+            stored.remove(at);
         }
+        stored.push((source.to_owned(), reading));
     }
     let copies: Vec<Copy> = stored
         .into_iter()
@@ -199,14 +201,15 @@ pub(super) async fn upsert(
     Ok(ingested(outcome))
 }
 
-/// The copies of an issue by source. An issue stored before copies were kept becomes the
-/// copy of a source without a name.
+/// The copies of an issue by source, in the order they last changed. An issue stored before
+/// copies were kept becomes the copy of a source without a name.
 async fn copies(conn: &mut SqliteConnection, number: u32) -> Result<Vec<(String, String)>> {
-    let stored: Vec<(String, String)> =
-        sqlx::query_as("SELECT source, reading FROM issue_copies WHERE issue = ? ORDER BY source")
-            .bind(number)
-            .fetch_all(&mut *conn)
-            .await?;
+    let stored: Vec<(String, String)> = sqlx::query_as(
+        "SELECT source, reading FROM issue_copies WHERE issue = ? ORDER BY changed, source",
+    )
+    .bind(number)
+    .fetch_all(&mut *conn)
+    .await?;
     if !stored.is_empty() {
         return Ok(stored);
     }

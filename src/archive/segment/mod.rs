@@ -211,6 +211,8 @@ struct Draft {
     title: String,
     url: Option<String>,
     published: Option<chrono::NaiveDate>,
+    /// The document says it is a capture of a page (see [`Meta::captured`]).
+    captured: bool,
     units: Vec<Unit>,
 }
 
@@ -226,6 +228,7 @@ fn split_issues(meta: &Meta, units: Vec<Unit>) -> Vec<Draft> {
             title,
             url: meta.url.clone(),
             published: meta.published,
+            captured: meta.captured,
             units: Vec::new(),
         });
     }
@@ -254,6 +257,7 @@ fn split_issues(meta: &Meta, units: Vec<Unit>) -> Vec<Draft> {
                 title,
                 url: None,
                 published: date_before.take(),
+                captured: meta.captured,
                 units: Vec::new(),
             }),
             (None, Some(current)) => current.units.push(unit),
@@ -324,7 +328,7 @@ fn build_issue(mut draft: Draft) -> Result<Issue, ArchiveError> {
         || sections
             .last()
             .is_some_and(|section| cues::ends_with_cut_mark(&section.body));
-    let partial_copy = preamble.captured || cut_marked;
+    let partial_copy = preamble.captured || draft.captured || cut_marked;
 
     match (&parsed_tale, last_read) {
         (None, None) => {
