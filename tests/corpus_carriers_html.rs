@@ -15,10 +15,15 @@ const RENDERED: &[&str] = &["importai-433.md", "importai-435.md", "importai-437.
 
 const PUBLISHED: &str = "2025-11-03";
 
+/// A link's title and URL.
+type LinkReading = (String, Option<String>);
+/// A section's title, teaser and links.
+type SectionReading = (String, Option<String>, Vec<LinkReading>);
+
 /// What every carrier must agree on.
 #[derive(Debug, PartialEq)]
 struct Reading {
-    sections: Vec<(String, Option<String>, Vec<(String, Option<String>)>)>,
+    sections: Vec<SectionReading>,
     tale: Option<(String, Option<String>)>,
 }
 
