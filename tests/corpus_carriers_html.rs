@@ -9,9 +9,16 @@ mod corpus_files;
 use chrono::NaiveDate;
 use importai_bot::archive::{self, Format, Issue};
 
-/// Corpus issues whose Markdown renders to clean HTML (their bold and italic runs are
-/// well formed, as a site's own HTML would be).
-const RENDERED: &[&str] = &["importai-433.md", "importai-435.md", "importai-437.md"];
+/// Corpus issues rendered to HTML, and whether their tale is compared too. Each is
+/// well formed enough to render as a site would serve it, but for one thing: the GTCode
+/// exports open a bold run before "Tech Tales:" that spans blank lines, which a Markdown
+/// renderer leaves as asterisks, so their rendered tale heading is not what a site serves
+/// (Substack's own shape, `<strong>Tech Tales:<br><br>Title</strong>`, is checked below).
+const RENDERED: &[(&str, bool)] = &[
+    ("importai-433.md", false),
+    ("importai-435.md", false),
+    ("importai-437.md", false),
+];
 
 const PUBLISHED: &str = "2025-11-03";
 
@@ -27,7 +34,7 @@ struct Reading {
     tale: Option<(String, Option<String>)>,
 }
 
-fn reading(issue: &Issue) -> Reading {
+fn reading(issue: &Issue, tale_too: bool) -> Reading {
     Reading {
         sections: issue
             .sections
@@ -44,6 +51,7 @@ fn reading(issue: &Issue) -> Reading {
         tale: issue
             .tale
             .as_ref()
+            .filter(|_| tale_too)
             .map(|tale| (tale.title.clone(), tale.setting.clone())),
     }
 }
@@ -99,35 +107,39 @@ fn feed(title: &str, url: &str, body_html: &str) -> String {
 }
 
 #[test]
-#[ignore = "the rendered page of 433 is not yet recognised as an issue (no header found); to fix"]
 fn markdown_html_page_and_feed_item_read_the_same() {
     if corpus_files::available().is_none() {
         return;
     }
     let published = NaiveDate::parse_from_str(PUBLISHED, "%Y-%m-%d").ok();
-    for file in RENDERED {
+    for &(file, tale_too) in RENDERED {
         let markdown = corpus_files::read(file);
         let from_markdown = archive::parse(file, markdown.as_bytes())
             .unwrap_or_else(|e| panic!("{file}: {e}"))
             .remove(0);
         let url = from_markdown.url.clone().expect("the export has a URL");
         let html = render(&markdown);
+        // A page's and a feed item's title is the whole header, as the newsletter writes it.
+        let header = format!(
+            "Import AI {}: {}",
+            from_markdown.number, from_markdown.title
+        );
 
-        let page = post_page(&from_markdown.title, &url, &html);
+        let page = post_page(&header, &url, &html);
         let from_page = archive::parse_as(Format::Html, page.as_bytes())
             .unwrap_or_else(|e| panic!("{file} as a page: {e}"))
             .remove(0);
-        let item = feed(&from_markdown.title, &url, &html);
+        let item = feed(&header, &url, &html);
         let from_feed = archive::parse_as(Format::Feed, item.as_bytes())
             .unwrap_or_else(|e| panic!("{file} as a feed item: {e}"))
             .remove(0);
 
-        let expected = reading(&from_markdown);
+        let expected = reading(&from_markdown, tale_too);
         assert!(!expected.sections.is_empty(), "{file}: no sections");
         for (carrier, issue) in [("page", &from_page), ("feed item", &from_feed)] {
             assert_eq!(issue.number, from_markdown.number, "{file} as a {carrier}");
             assert_eq!(issue.title, from_markdown.title, "{file} as a {carrier}");
-            assert_eq!(reading(issue), expected, "{file} as a {carrier}");
+            assert_eq!(reading(issue, tale_too), expected, "{file} as a {carrier}");
             assert_eq!(issue.published, published, "{file} as a {carrier}: date");
             assert_eq!(
                 issue.url.as_deref(),
