@@ -1,6 +1,7 @@
 //! `export --summary`: one row per issue (its number, sections, links with and without a
 //! URL, tale title, date, URL, and with `--from` the source it came from), then the totals.
 
+use crate::archive::merge::Fullness;
 use crate::archive::Issue;
 use crate::cli::sources::short_name;
 use std::io::{self, Write};
@@ -30,7 +31,7 @@ pub fn write(out: &mut impl Write, rows: &[(Option<String>, Issue)]) -> io::Resu
 
     let mut totals = Totals::default();
     for (source, issue) in rows {
-        let row = Row::of(issue);
+        let row = Fullness::of(issue);
         totals.add(&row);
         let mut line = String::new();
         if with_source {
@@ -55,30 +56,6 @@ pub fn write(out: &mut impl Write, rows: &[(Option<String>, Issue)]) -> io::Resu
     writeln!(out, "{}", totals.line(rows.len()))
 }
 
-/// What the table counts in one issue.
-struct Row {
-    sections: usize,
-    links: usize,
-    link_urls: usize,
-    tale: bool,
-    date: bool,
-    url: bool,
-}
-
-impl Row {
-    fn of(issue: &Issue) -> Row {
-        let links = issue.sections.iter().flat_map(|section| &section.links);
-        Row {
-            sections: issue.sections.len(),
-            links: links.clone().count(),
-            link_urls: links.filter(|link| link.url.is_some()).count(),
-            tale: issue.tale.is_some(),
-            date: issue.published.is_some(),
-            url: issue.url.is_some(),
-        }
-    }
-}
-
 #[derive(Default)]
 struct Totals {
     sections: usize,
@@ -90,7 +67,7 @@ struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, row: &Row) {
+    fn add(&mut self, row: &Fullness) {
         self.sections += row.sections;
         self.links += row.links;
         self.link_urls += row.link_urls;
