@@ -118,6 +118,24 @@ pub fn feed_poll_interval(value: Option<String>) -> Result<std::time::Duration, 
     Ok(std::time::Duration::from_secs(minutes * 60))
 }
 
+/// The settings for following the feed: FEED_URL and FEED_POLL_MINUTES.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowSettings {
+    pub url: String,
+    /// Time between polls (more after failures, never less).
+    pub interval: std::time::Duration,
+}
+
+impl FollowSettings {
+    /// From the environment: None when FEED_URL is not set. Both settings are checked either
+    /// way, so a malformed one stops the start-up with a clear line.
+    pub fn from_env() -> Result<Option<Self>, ConfigError> {
+        let interval = feed_poll_interval(var("FEED_POLL_MINUTES"))?;
+        let url = feed_url(var("FEED_URL"))?;
+        Ok(url.map(|url| Self { url, interval }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,16 +1,12 @@
 //! importai-bot: the Import AI newsletter archive, served on Discord and in a terminal.
 //!
-//! One pipeline, one direction: source text -> [`archive`] -> [`store`] -> [`answers`] ->
-//! [`discord`] or [`console`].
+//! One pipeline, one direction: source text -> archive -> store -> answers (all in
+//! [`importai_core`]) -> [`discord`] or [`console`]. The core's modules are re-exported here
+//! under their own names.
 
-pub mod answers;
-pub mod archive;
+pub use importai_core::{answers, archive, clock, daily, follow, outbox, store};
+
 pub mod cli;
-pub mod clock;
 pub mod config;
 pub mod console;
-pub mod daily;
 pub mod discord;
-pub mod follow;
-pub mod outbox;
-pub mod store;

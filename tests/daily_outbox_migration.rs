@@ -3,7 +3,7 @@
 //! sent messages all carry over, and what was under way goes on from where it stood.
 
 use chrono::{NaiveTime, TimeZone, Utc};
-use importai_bot::discord::daily::next_tale;
+use importai_bot::outbox::daily::next_tale;
 use importai_bot::store::{DeliveryState, Kind, Store};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -16,7 +16,7 @@ const MESSAGE: u64 = 1_180_000_000_000_000_099;
 
 /// Applies the migrations up to `last` only, as an older bot did.
 async fn migrate_until(url: &str, last: i64) {
-    let mut migrator = sqlx::migrate!();
+    let mut migrator = sqlx::migrate!("crates/core/migrations");
     let older: Vec<_> = migrator
         .migrations
         .iter()

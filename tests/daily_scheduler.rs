@@ -9,8 +9,8 @@ use chrono_tz::{Europe, Tz};
 use daily_support::{daily_post, eventually, tale_of, FlakyDiscord, Harness, TALES};
 use importai_bot::clock::Clock;
 use importai_bot::daily;
-use importai_bot::discord::daily::{next_tale, spawn};
 use importai_bot::discord::render;
+use importai_bot::outbox::daily::{next_tale, spawn};
 use importai_bot::outbox::{Checkpoint, Faults, Stopped};
 use importai_bot::store::{DeliveryState as PostState, Store};
 use std::collections::HashSet;
@@ -488,7 +488,7 @@ async fn a_schedule_change_wakes_the_task_at_once() {
     let store = h.open_store().await;
     // A long tick: only the wake can make it post in time.
     let scheduler = h.scheduler(&store, None).configured(
-        importai_bot::discord::daily::SchedulerOptions {
+        importai_bot::outbox::daily::SchedulerOptions {
             max_tick: Duration::from_secs(3600),
             ..Default::default()
         },

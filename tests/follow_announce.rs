@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use follow_support::*;
 use importai_bot::clock::{SharedClock, SystemClock};
+use importai_bot::config::FollowSettings;
 use importai_bot::config::Secret;
-use importai_bot::discord::announce::{announcement_prefix, nonce, Announcer};
-use importai_bot::discord::{self, BotError, BotSettings};
-use importai_bot::follow::{Cycle, FollowSettings, PollOutcome, Poller, PollerConfig};
+use importai_bot::discord::{self, BotError, BotSettings, DiscordChannels};
+use importai_bot::follow::{Cycle, PollOutcome, Poller, PollerConfig};
+use importai_bot::outbox::announce::{announcement_prefix, nonce, Announcer};
 use importai_bot::outbox::Outbox;
 use importai_bot::store::{Claim, DeliveryState, Kind, Store};
 use serde_json::Value;
@@ -88,7 +89,9 @@ impl World {
     /// (a fresh handle models a restarted process).
     fn poller(&self, store: &Store) -> Poller {
         let clock: SharedClock = Arc::new(SystemClock);
-        let http = Arc::new(self.discord.http_builder().build());
+        let http = Arc::new(DiscordChannels::new(Arc::new(
+            self.discord.http_builder().build(),
+        )));
         let outbox = Outbox::new(store.clone(), clock.clone(), http, BOT_USER_ID);
         let announcer = Announcer::new(outbox);
         let config = PollerConfig::new(self.site.feed_url(), Duration::from_secs(3600));
@@ -531,7 +534,7 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
         .send_message(
             &http,
             importai_bot::discord::render::channel_message(
-                &importai_bot::discord::announce::announcement(
+                &importai_bot::outbox::announce::announcement(
                     &restarted_store.issue(911).await.unwrap().unwrap(),
                     &[],
                 ),

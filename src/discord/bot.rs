@@ -1,11 +1,11 @@
 //! Start, serve and stop the bot: the one entry point `serve` and the end-to-end tests share.
 
-use super::announce::Announcer;
-use super::daily::{DailyWake, Scheduler};
-use super::{commands, components, errors, startup, BotError, Data};
+use super::{commands, components, errors, startup, BotError, Data, DiscordChannels};
 use crate::clock::SharedClock;
-use crate::config::{self, ConfigError, Secret};
-use crate::follow::{FollowSettings, Poller, PollerConfig};
+use crate::config::{self, ConfigError, FollowSettings, Secret};
+use crate::follow::{Poller, PollerConfig};
+use crate::outbox::announce::Announcer;
+use crate::outbox::daily::{DailyWake, Scheduler};
 use crate::outbox::Outbox;
 use crate::store::Store;
 use serenity::all::{
@@ -13,6 +13,7 @@ use serenity::all::{
     Interaction,
 };
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -95,7 +96,7 @@ pub async fn run(
                 let outbox = Outbox::new(
                     store.clone(),
                     clock.clone(),
-                    ctx.http.clone(),
+                    Arc::new(DiscordChannels::new(ctx.http.clone())),
                     ready.user.id.get(),
                 );
                 if let Some(feed) = feed {

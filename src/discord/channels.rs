@@ -1,5 +1,7 @@
 //! The outbox's view of Discord, through serenity's HTTP client.
 
+use std::sync::Arc;
+
 use chrono::DateTime;
 use serenity::all::{ChannelId, GetMessages, Http, HttpError, MessageType, Nonce};
 
@@ -7,19 +9,29 @@ use super::render;
 use crate::answers::Reply;
 use crate::outbox::{Channels, Recent, SendError};
 
+/// Discord's channels as the outbox sees them: serenity's HTTP client.
+#[derive(Clone)]
+pub struct DiscordChannels(Arc<Http>);
+
+impl DiscordChannels {
+    pub fn new(http: Arc<Http>) -> Self {
+        Self(http)
+    }
+}
+
 #[async_trait::async_trait]
-impl Channels for Http {
+impl Channels for DiscordChannels {
     async fn send(&self, channel: u64, reply: &Reply, nonce: &str) -> Result<u64, SendError> {
         let message = render::channel_message(reply)
             .nonce(Nonce::String(nonce.to_owned()))
             .enforce_nonce(true);
-        let sent = ChannelId::new(channel).send_message(self, message).await;
+        let sent = ChannelId::new(channel).send_message(&self.0, message).await;
         sent.map(|m| m.id.get()).map_err(send_error)
     }
 
     async fn recent(&self, channel: u64, limit: u8) -> Result<Vec<Recent>, SendError> {
         let messages = ChannelId::new(channel)
-            .messages(self, GetMessages::new().limit(limit))
+            .messages(&self.0, GetMessages::new().limit(limit))
             .await
             .map_err(send_error)?;
         Ok(messages

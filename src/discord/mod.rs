@@ -3,13 +3,11 @@
 //! Commands turn options into an [`answers::Question`](crate::answers::Question) and send the
 //! rendered reply; nothing here decides what an answer says.
 
-pub mod announce;
 pub mod autocomplete;
 pub mod bot;
 mod channels;
 pub mod commands;
 pub mod components;
-pub mod daily;
 pub mod errors;
 pub mod render;
 mod respond;
@@ -19,6 +17,7 @@ use crate::clock::SharedClock;
 use crate::store::{Store, StoreError};
 
 pub use bot::{run, BotSettings};
+pub use channels::DiscordChannels;
 
 /// What every command and handler can reach.
 #[derive(Debug)]
@@ -26,7 +25,7 @@ pub struct Data {
     pub store: Store,
     pub clock: SharedClock,
     /// Wakes the daily tale scheduler when a schedule changes.
-    pub daily: daily::DailyWake,
+    pub daily: crate::outbox::daily::DailyWake,
 }
 
 /// Why a command or handler failed. The reader sees a short notice; the log, the detail.

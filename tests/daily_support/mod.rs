@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use importai_bot::archive::{Issue, Tale};
 use importai_bot::clock::{ManualClock, SharedClock};
 use importai_bot::daily;
-use importai_bot::discord::daily::{Scheduler, SchedulerOptions};
+use importai_bot::outbox::daily::{Scheduler, SchedulerOptions};
 use importai_bot::outbox::{Faults, Outbox};
 use importai_bot::store::{Delivery, DeliveryState, Kind, Store};
 use serde_json::Value;
@@ -64,12 +64,12 @@ impl Harness {
         base: &str,
         faults: Option<Faults>,
     ) -> Scheduler {
-        let http = Arc::new(
+        let http = Arc::new(importai_bot::discord::DiscordChannels::new(Arc::new(
             serenity::all::HttpBuilder::new(crate::support::discord_api::BOT_TOKEN)
                 .proxy(base)
                 .ratelimiter_disabled(true)
                 .build(),
-        );
+        )));
         Scheduler::new(Outbox::new(
             store.clone(),
             self.shared_clock(),

@@ -4,4 +4,5 @@
 
 pub mod archive;
 pub mod bot;
-pub mod discord_api;
+/// The local Discord API, a crate of its own; tests reach it as `support::discord_api`.
+pub use local_discord_api as discord_api;

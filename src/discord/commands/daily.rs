@@ -4,8 +4,8 @@
 use super::{BotError, Context};
 use crate::answers::{limits, Card, Field, Reply, Tone};
 use crate::daily::{self, zone_suggestions};
-use crate::discord::daily::{next_post_at, next_tale};
 use crate::discord::render;
+use crate::outbox::daily::{next_post_at, next_tale};
 use crate::store::{DailySchedule, Delivery, DeliveryState, Kind};
 use chrono::{DateTime, Utc};
 use serenity::all::{

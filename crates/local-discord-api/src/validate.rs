@@ -11,10 +11,7 @@ pub const MESSAGES_PATH: &str = "/channels/{channel_id}/messages";
 pub const MESSAGE_PATH: &str = "/channels/{channel_id}/messages/{message_id}";
 pub const FOLLOWUP_PATH: &str = "/webhooks/{webhook_id}/{webhook_token}";
 pub const ORIGINAL_PATH: &str = "/webhooks/{webhook_id}/{webhook_token}/messages/@original";
-pub const WEBHOOK_MESSAGE_PATH: &str =
-    "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}";
 pub const GLOBAL_COMMANDS_PATH: &str = "/applications/{application_id}/commands";
-pub const GUILD_COMMANDS_PATH: &str = "/applications/{application_id}/guilds/{guild_id}/commands";
 
 /// The body of `POST /interactions/{id}/{token}/callback`.
 pub fn validate_interaction_callback(body: &Value) -> Result<(), Vec<String>> {

@@ -1,5 +1,5 @@
 //! Checks request bodies against the `requestBody` schemas of Discord's OpenAPI description
-//! (tests/fixtures/discord-api/openapi.json). Each schema is compiled once, on first use.
+//! (`discord-api/openapi.json` in this crate). Each schema is compiled once, on first use.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::errors::Problem;
 
-const SPEC_TEXT: &str = include_str!("../../fixtures/discord-api/openapi.json");
+const SPEC_TEXT: &str = include_str!("../discord-api/openapi.json");
 
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::fetch::{FetchError, FetchLimits, Fetched, Fetcher};
 use crate::archive::{self, ArchiveError, Issue};
 use crate::clock::SharedClock;
-use crate::discord::announce::{Announcer, DeliveryReport};
+use crate::outbox::announce::{Announcer, DeliveryReport};
 use crate::store::{FeedIngest, FeedState, Store, StoreError, Validators};
 
 /// The shortest interval the settings accept.

@@ -13,6 +13,12 @@
 //! forbids the bot (403) cannot be posted to until an admin acts; another refusal (400 and
 //! the like) fails this message for good; rate limits, server errors and timeouts are tried
 //! again after a back-off.
+//!
+//! The two producers: [`daily`] (each server's tale at its local time) and [`announce`]
+//! (each new issue, once per server that chose a channel).
+
+pub mod announce;
+pub mod daily;
 
 use std::sync::Arc;
 use std::time::Duration;

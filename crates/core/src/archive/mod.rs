@@ -32,7 +32,7 @@ pub use summary::{summarize, MAX_SUMMARY_CHARS};
 pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The archive shipped with the product: ten issues as plain text.
-pub const BUNDLED_ARCHIVE: &str = include_str!("../../data/import-ai-301-310.txt");
+pub const BUNDLED_ARCHIVE: &str = include_str!("../../../../data/import-ai-301-310.txt");
 
 /// Name to give [`BUNDLED_ARCHIVE`] when parsing or reporting it.
 pub const BUNDLED_ARCHIVE_NAME: &str = "import-ai-301-310.txt";

@@ -1,12 +1,11 @@
 //! A local Discord API for end-to-end tests: REST (axum) and gateway (tokio-tungstenite) on
 //! 127.0.0.1. Every request body is checked against Discord's OpenAPI description
-//! (tests/fixtures/discord-api/openapi.json) and its documented limits, answered the way
+//! (`discord-api/openapi.json` in this crate) and its documented limits, answered the way
 //! Discord answers (400 50035 "Invalid Form Body" with nested `errors`, 404 10003, 403 50013,
 //! ...), and recorded.
 //!
-//! ```ignore
-//! mod support;
-//! use support::discord_api::{FakeDiscord, ChannelAccess, GENERAL_CHANNEL_ID};
+//! ```text
+//! use local_discord_api::{FakeDiscord, ChannelAccess, GENERAL_CHANNEL_ID};
 //!
 //! let discord = FakeDiscord::start().await;
 //! // What the bot does with DISCORD_API_BASE=discord.rest_base():

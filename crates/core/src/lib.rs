@@ -1,0 +1,15 @@
+//! importai-core: the Import AI newsletter archive, without Discord's client libraries.
+//!
+//! One pipeline, one direction: source text -> [`archive`] -> [`store`] -> [`answers`]; the
+//! [`daily`] tale's rules and the feed that [`follow`]s the newsletter say what to post, and
+//! the [`outbox`] posts it exactly once through a small trait that the bot crate implements
+//! with Discord's client. The compiler keeps it so: this crate does not depend on serenity or
+//! poise.
+
+pub mod answers;
+pub mod archive;
+pub mod clock;
+pub mod daily;
+pub mod follow;
+pub mod outbox;
+pub mod store;
