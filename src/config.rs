@@ -1,9 +1,97 @@
-//! Settings from the environment or `.env`, checked once at start-up.
+//! The settings `serve` reads: one clap type ([`ServeArgs`]), each setting a flag or an
+//! environment variable (or a line of `.env`), checked once by [`ServeArgs::check`] into
+//! the typed [`BotSettings`] the bot runs with.
 //!
 //! Each problem is one clear line that says which setting is wrong and how to fix it.
 
 use serenity::all::GuildId;
 use std::fmt;
+
+use crate::discord::BotSettings;
+
+/// The settings of `serve` as given; nothing is checked until [`ServeArgs::check`].
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ServeArgs {
+    /// The bot token, from the Discord developer portal (Bot tab). Prefer the environment or
+    /// `.env` to the flag, which other users of the machine can see.
+    #[arg(long = "discord-token", env = "DISCORD_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Register the commands in this server only (at once) instead of globally.
+    #[arg(long = "discord-guild-id", env = "DISCORD_GUILD_ID")]
+    pub guild_id: Option<String>,
+    /// Send Discord's REST calls here instead of https://discord.com (a proxy, or a test's).
+    #[arg(long = "discord-api-base", env = "DISCORD_API_BASE")]
+    pub api_base: Option<String>,
+    /// The newsletter's RSS feed to follow; each new issue is stored and announced.
+    #[arg(long = "feed-url", env = "FEED_URL")]
+    pub feed_url: Option<String>,
+    /// Minutes between two polls of the feed (at least 5; 60 when not set).
+    #[arg(long = "feed-poll-minutes", env = "FEED_POLL_MINUTES")]
+    pub feed_poll_minutes: Option<String>,
+    /// Check the settings, print them (the token hidden) and exit, without connecting.
+    #[arg(long)]
+    pub check_config: bool,
+}
+
+impl ServeArgs {
+    /// The settings checked, each in turn: the first problem is the error.
+    pub fn check(&self) -> Result<BotSettings, ConfigError> {
+        let token = token(given(&self.token))?;
+        let guild_id = guild_id(given(&self.guild_id))?;
+        let api_base = api_base(given(&self.api_base))?;
+        let interval = feed_poll_interval(given(&self.feed_poll_minutes))?;
+        let feed = feed_url(given(&self.feed_url))?.map(|url| FollowSettings { url, interval });
+        Ok(BotSettings {
+            token,
+            guild_id,
+            api_base,
+            feed,
+        })
+    }
+}
+
+/// Checked settings as `serve --check-config` prints them, one per line; the token hidden.
+pub fn describe(settings: &BotSettings, database_url: &str) -> String {
+    let feed = settings.feed.as_ref();
+    let rows = [
+        ("DATABASE_URL", database_url.to_owned()),
+        (
+            "DISCORD_TOKEN",
+            format!("set, {} characters (hidden)", settings.token.expose().len()),
+        ),
+        (
+            "DISCORD_GUILD_ID",
+            settings.guild_id.map_or_else(
+                || "not set: commands are registered globally".to_owned(),
+                |id| format!("{id}: commands are registered in this server only"),
+            ),
+        ),
+        (
+            "DISCORD_API_BASE",
+            settings
+                .api_base
+                .clone()
+                .unwrap_or_else(|| "not set: https://discord.com".to_owned()),
+        ),
+        (
+            "FEED_URL",
+            feed.map_or_else(
+                || "not set: the feed is not followed".to_owned(),
+                |f| f.url.clone(),
+            ),
+        ),
+        (
+            "FEED_POLL_MINUTES",
+            feed.map_or_else(
+                || "unused without FEED_URL".to_owned(),
+                |f| (f.interval.as_secs() / 60).to_string(),
+            ),
+        ),
+    ];
+    rows.iter()
+        .map(|(name, value)| format!("{name:<18} {value}\n"))
+        .collect()
+}
 
 /// A value that must never reach a log line: Debug and Display print a placeholder.
 #[derive(Clone, PartialEq, Eq)]
@@ -46,12 +134,13 @@ pub enum ConfigError {
     },
 }
 
-/// Reads one variable; empty counts as unset.
-pub fn var(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
+/// A setting as given, trimmed; empty counts as unset.
+fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
         .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 /// The bot token, checked for shape (not validity: only Discord can tell that).
@@ -126,16 +215,6 @@ pub struct FollowSettings {
     pub interval: std::time::Duration,
 }
 
-impl FollowSettings {
-    /// From the environment: None when FEED_URL is not set. Both settings are checked either
-    /// way, so a malformed one stops the start-up with a clear line.
-    pub fn from_env() -> Result<Option<Self>, ConfigError> {
-        let interval = feed_poll_interval(var("FEED_POLL_MINUTES"))?;
-        let url = feed_url(var("FEED_URL"))?;
-        Ok(url.map(|url| Self { url, interval }))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +266,73 @@ mod tests {
             assert!(
                 line.starts_with("FEED_POLL_MINUTES") && !line.contains('\n'),
                 "{line}"
+            );
+        }
+    }
+
+    const TOKEN: &str = "MTE4MDAwMDAwMDAwMDAwMDAwMQ.GfAkEt.c2V0dGluZ3MtdGVzdA";
+
+    fn args(token: Option<&str>) -> ServeArgs {
+        ServeArgs {
+            token: token.map(str::to_owned),
+            ..ServeArgs::default()
+        }
+    }
+
+    #[test]
+    fn blank_settings_count_as_unset_and_the_first_problem_is_the_error() {
+        let blank = ServeArgs {
+            guild_id: Some("  ".into()),
+            feed_url: Some(String::new()),
+            ..args(Some(TOKEN))
+        };
+        let settings = blank.check().unwrap();
+        assert_eq!(settings.guild_id, None);
+        assert!(settings.feed.is_none());
+
+        let two_wrong = ServeArgs {
+            guild_id: Some("my server".into()),
+            feed_poll_minutes: Some("1".into()),
+            ..args(None)
+        };
+        assert_eq!(two_wrong.check().unwrap_err(), ConfigError::MissingToken);
+    }
+
+    #[test]
+    fn the_feed_interval_is_checked_even_without_a_feed() {
+        let wrong = ServeArgs {
+            feed_poll_minutes: Some("1".into()),
+            ..args(Some(TOKEN))
+        };
+        assert!(matches!(
+            wrong.check(),
+            Err(ConfigError::MalformedPollMinutes { .. })
+        ));
+    }
+
+    #[test]
+    fn the_description_names_every_setting_and_hides_the_token() {
+        let settings = ServeArgs {
+            feed_url: Some("https://importai.substack.com/feed".into()),
+            feed_poll_minutes: Some("30".into()),
+            guild_id: Some("42".into()),
+            ..args(Some(TOKEN))
+        }
+        .check()
+        .unwrap();
+        let text = describe(&settings, "sqlite://archive.db");
+        assert!(!text.contains(TOKEN) && !text.contains("MTE4"), "{text}");
+        for expected in [
+            "DATABASE_URL       sqlite://archive.db",
+            "DISCORD_TOKEN      set, 52 characters (hidden)",
+            "DISCORD_GUILD_ID   42: commands are registered in this server only",
+            "DISCORD_API_BASE   not set: https://discord.com",
+            "FEED_URL           https://importai.substack.com/feed",
+            "FEED_POLL_MINUTES  30",
+        ] {
+            assert!(
+                text.lines().any(|line| line == expected),
+                "{expected:?} in {text}"
             );
         }
     }

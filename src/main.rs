@@ -30,7 +30,7 @@ enum Command {
     Ask(importai_bot::console::ask::AskArgs),
     /// Run the Discord bot (needs DISCORD_TOKEN) until SIGINT or SIGTERM; with FEED_URL,
     /// follow the newsletter's feed and announce new issues.
-    Serve,
+    Serve(importai_bot::config::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     // The bot logs each interaction; the other commands only what goes wrong.
     let default_filter = match args.command {
-        Command::Serve => "info,serenity=warn,poise=warn",
+        Command::Serve(_) => "info,serenity=warn,poise=warn",
         _ => "warn",
     };
     tracing_subscriber::fmt()
@@ -69,7 +69,7 @@ async fn run(args: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(ingest) => cli::ingest::run(database, ingest).await?,
         Command::Export(export) => cli::export::run(database, export).await?,
         Command::Ask(ask) => return cli::ask::run(database, ask).await,
-        Command::Serve => cli::serve::run(database).await?,
+        Command::Serve(serve) => cli::serve::run(database, serve).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,7 @@ fn serve(dir: &Path, settings: &[(&str, &str)]) -> Command {
         .env_remove("DISCORD_GUILD_ID")
         .env_remove("DISCORD_API_BASE")
         .env_remove("FEED_URL")
+        .env_remove("FEED_POLL_MINUTES")
         .env_remove("RUST_LOG")
         .env(
             "DATABASE_URL",
@@ -131,6 +132,64 @@ fn an_unreachable_discord_is_one_clear_line() {
         &output,
         "could not keep a connection to Discord at http://127.0.0.1:9",
     );
+}
+
+#[test]
+fn check_config_prints_the_settings_with_the_token_hidden_and_connects_to_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = serve(
+        dir.path(),
+        &[
+            ("DISCORD_TOKEN", TOKEN),
+            // Nothing listens here: a connection attempt would fail the run.
+            ("DISCORD_API_BASE", "http://127.0.0.1:9"),
+            ("FEED_URL", "https://importai.substack.com/feed"),
+        ],
+    );
+    command.args(["--check-config", "--feed-poll-minutes", "15"]);
+    let output = run_to_end(command);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(
+        !stdout.contains(TOKEN) && !stderr.contains(TOKEN),
+        "{stdout}{stderr}"
+    );
+    for expected in [
+        "DISCORD_TOKEN      set, 68 characters (hidden)",
+        "DISCORD_API_BASE   http://127.0.0.1:9",
+        "FEED_URL           https://importai.substack.com/feed",
+        // The flag, over the environment's default.
+        "FEED_POLL_MINUTES  15",
+        "The settings are valid.",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == expected),
+            "{expected:?} in {stdout}"
+        );
+    }
+    assert!(
+        !dir.path().join("bot.db").exists(),
+        "checking the settings created the database"
+    );
+}
+
+#[test]
+fn check_config_names_the_first_wrong_setting_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = serve(dir.path(), &[("DISCORD_TOKEN", TOKEN)]);
+    command.args(["--check-config", "--feed-poll-minutes", "2"]);
+    assert_one_clear_line(&run_to_end(command), "FEED_POLL_MINUTES must be");
+
+    let mut command = serve(
+        dir.path(),
+        &[
+            ("DISCORD_TOKEN", TOKEN),
+            ("DATABASE_URL", "sqlite::memory:"),
+        ],
+    );
+    command.arg("--check-config");
+    assert_one_clear_line(&run_to_end(command), "in-memory database");
 }
 
 fn terminate(child: &Child) {

@@ -5,12 +5,19 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 use crate::clock::SystemClock;
-use crate::discord::{self, BotSettings};
-use crate::store::Store;
+use crate::config::{self, ServeArgs};
+use crate::discord;
+use crate::store::{self, Store};
 
-pub async fn run(database_url: &str) -> anyhow::Result<()> {
+pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     // Settings first: a missing token should not wait on the database.
-    let settings = BotSettings::from_env()?;
+    let settings = args.check()?;
+    if args.check_config {
+        store::check_url(database_url)?;
+        print!("{}", config::describe(&settings, database_url));
+        println!("The settings are valid.");
+        return Ok(());
+    }
     let store = Store::open(database_url).await?;
     let stats = store.stats().await?;
     tracing::info!(

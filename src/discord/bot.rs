@@ -2,7 +2,7 @@
 
 use super::{commands, components, errors, startup, BotError, Data, DiscordChannels};
 use crate::clock::SharedClock;
-use crate::config::{self, ConfigError, FollowSettings, Secret};
+use crate::config::{FollowSettings, Secret};
 use crate::follow::{Poller, PollerConfig};
 use crate::outbox::announce::Announcer;
 use crate::outbox::daily::{DailyWake, Scheduler};
@@ -28,18 +28,6 @@ pub struct BotSettings {
     pub api_base: Option<String>,
     /// The newsletter's feed to follow and announce from (FEED_URL); None: not followed.
     pub feed: Option<FollowSettings>,
-}
-
-impl BotSettings {
-    /// The settings from the environment (and `.env`, read by the caller), each checked.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(Self {
-            token: config::token(config::var("DISCORD_TOKEN"))?,
-            guild_id: config::guild_id(config::var("DISCORD_GUILD_ID"))?,
-            api_base: config::api_base(config::var("DISCORD_API_BASE"))?,
-            feed: FollowSettings::from_env()?,
-        })
-    }
 }
 
 /// Serve until `shutdown` completes (or Discord closes the connection for good); then close

@@ -219,6 +219,11 @@ impl Store {
 /// empty URL, an in-memory database (each pooled connection would get its own, and all
 /// vanish at exit), a URL naming no file, and text that is not a `sqlite:` URL at all
 /// (which SQLite would take as a file name).
+/// Whether `url` names a database the archive can live in, without opening it.
+pub fn check_url(url: &str) -> Result<()> {
+    connect_options(url).map(drop)
+}
+
 fn connect_options(url: &str) -> Result<SqliteConnectOptions> {
     let bad = |reason| StoreError::BadUrl {
         url: url.to_owned(),
