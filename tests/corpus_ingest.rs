@@ -6,26 +6,6 @@ mod corpus_support;
 use importai_bot::archive;
 use importai_bot::store::{IngestOutcome, Store};
 
-/// Every corpus file (not the folder's README and NOTES), in name order.
-fn corpus_files() -> Option<Vec<(String, Vec<u8>)>> {
-    let dir = corpus_support::corpus_dir()?;
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|name| name != "README.md" && name != "NOTES.md")
-        .collect();
-    files.sort();
-    Some(
-        files
-            .into_iter()
-            .map(|name| {
-                let bytes = std::fs::read(dir.join(&name)).unwrap();
-                (name, bytes)
-            })
-            .collect(),
-    )
-}
-
 async fn ingest_all(store: &Store, files: &[(String, Vec<u8>)]) -> Vec<(u32, IngestOutcome)> {
     let mut outcomes = Vec::new();
     for (name, bytes) in files {
@@ -38,7 +18,9 @@ async fn ingest_all(store: &Store, files: &[(String, Vec<u8>)]) -> Vec<(u32, Ing
 
 #[tokio::test]
 async fn ingesting_the_corpus_twice_changes_nothing_the_second_time() {
-    let Some(files) = corpus_files() else { return };
+    let Some(files) = corpus_support::files() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("corpus.db").display());
     let store = Store::open_empty(&url).await.unwrap();

@@ -22,12 +22,18 @@ pub enum AskCommand {
         #[arg(allow_negative_numbers = true)]
         number: i64,
     },
-    /// One section's summary, why it matters, and its links.
+    /// One section's summary, why it matters, and its links; with --full, its whole text.
     Section {
         #[arg(allow_negative_numbers = true)]
         issue: i64,
         #[arg(allow_negative_numbers = true)]
         position: i64,
+        /// The whole section, paged, instead of its summary.
+        #[arg(long)]
+        full: bool,
+        /// Page of the whole section (with --full).
+        #[arg(long, default_value_t = 1, requires = "full")]
+        page: u32,
     },
     /// A Tech Tale: a random one, or an issue's.
     Tale {
@@ -60,7 +66,22 @@ impl From<AskCommand> for Question {
     fn from(command: AskCommand) -> Self {
         match command {
             AskCommand::Issue { number } => Question::Issue(number),
-            AskCommand::Section { issue, position } => Question::Section { issue, position },
+            AskCommand::Section {
+                issue,
+                position,
+                full: false,
+                ..
+            } => Question::Section { issue, position },
+            AskCommand::Section {
+                issue,
+                position,
+                page,
+                ..
+            } => Question::SectionText {
+                issue,
+                position,
+                page,
+            },
             AskCommand::Tale { issue, page } => Question::Tale { issue, page },
             AskCommand::Links { issue, page } => Question::Links { issue, page },
             AskCommand::Search { query } => Question::Search(query.join(" ")),

@@ -94,6 +94,16 @@ fn ask_command(target: Target) -> String {
     match Question::from(target) {
         Question::Issue(n) => format!("ask issue {n}"),
         Question::Section { issue, position } => format!("ask section {issue} {position}"),
+        Question::SectionText {
+            issue,
+            position,
+            page: 1,
+        } => format!("ask section {issue} {position} --full"),
+        Question::SectionText {
+            issue,
+            position,
+            page,
+        } => format!("ask section {issue} {position} --full --page {page}"),
         Question::Tale { issue, page } => match (issue, page) {
             (Some(n), 1) => format!("ask tale --issue {n}"),
             (Some(n), page) => format!("ask tale --issue {n} --page {page}"),
@@ -193,6 +203,14 @@ mod tests {
                 page: 2
             }),
             "ask tale --issue 304 --page 2"
+        );
+        assert_eq!(
+            ask_command(Target::SectionText {
+                issue: 310,
+                position: 2,
+                page: 3
+            }),
+            "ask section 310 2 --full --page 3"
         );
     }
 }

@@ -22,6 +22,27 @@ pub fn corpus_dir() -> Option<PathBuf> {
     }
 }
 
+/// Every corpus file (not the folder's README and NOTES) with its bytes, in name order; or
+/// `None` when the corpus is absent.
+pub fn files() -> Option<Vec<(String, Vec<u8>)>> {
+    let dir = corpus_dir()?;
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name != "README.md" && name != "NOTES.md")
+        .collect();
+    names.sort();
+    Some(
+        names
+            .into_iter()
+            .map(|name| {
+                let bytes = std::fs::read(dir.join(&name)).unwrap();
+                (name, bytes)
+            })
+            .collect(),
+    )
+}
+
 /// The issues read from one corpus file, or `None` when the corpus is absent. A file that
 /// does not parse fails the test with the parser's message.
 pub fn read(file: &str) -> Option<Vec<Issue>> {

@@ -5,6 +5,7 @@
 
 pub mod about;
 pub mod autocomplete;
+pub mod digest;
 pub mod error;
 pub mod issue;
 pub mod latest;
@@ -34,6 +35,12 @@ pub enum Question {
         issue: i64,
         position: i64,
     },
+    /// A page (1-based) of a section's whole text.
+    SectionText {
+        issue: i64,
+        position: i64,
+        page: u32,
+    },
     /// A tale: of an issue, or a random one; the page is 1-based.
     Tale {
         issue: Option<i64>,
@@ -56,6 +63,15 @@ impl From<Target> for Question {
                 issue: issue.into(),
                 position: position.into(),
             },
+            Target::SectionText {
+                issue,
+                position,
+                page,
+            } => Question::SectionText {
+                issue: issue.into(),
+                position: position.into(),
+                page,
+            },
             Target::Tale { issue, page } => Question::Tale {
                 issue: Some(issue.into()),
                 page,
@@ -73,6 +89,11 @@ pub async fn answer(store: &Store, question: &Question) -> Result<Reply, AnswerE
     let reply = match question {
         Question::Issue(n) => issue::issue(store, *n).await?,
         Question::Section { issue, position } => section::section(store, *issue, *position).await?,
+        Question::SectionText {
+            issue,
+            position,
+            page,
+        } => section::whole(store, *issue, *position, *page).await?,
         Question::Tale { issue, page } => tale::tale(store, *issue, *page).await?,
         Question::Links { issue, page } => links::links(store, *issue, *page).await?,
         Question::Search(query) => search::search(store, query).await?,

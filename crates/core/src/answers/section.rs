@@ -1,24 +1,42 @@
-//! `/section issue position`: one section's summary, why it matters, and its links.
+//! `/section issue position`: one section's summary in its own words, why it matters, and
+//! its links; and, a button away, the whole section, paged like a tale.
 
 use super::limits::{split_pages, FIELD_VALUE};
 use super::reply::{Card, Control, Field, Reply};
 use super::target::Target;
 use super::text::{escape_markdown, link_line};
-use super::{find_issue, AnswerError};
+use super::{digest, find_issue, pager, tale, AnswerError};
 use crate::archive::{Issue, Section};
 use crate::store::Store;
 
 pub async fn section(store: &Store, issue: i64, position: i64) -> Result<Reply, AnswerError> {
     let issue = find_issue(store, issue).await?;
-    let section = u32::try_from(position)
+    let section = find_section(&issue, position)?;
+    Ok(render(&issue, section))
+}
+
+/// A page (1-based, clamped) of the section's whole text: its body, why it matters, and
+/// its links.
+pub async fn whole(
+    store: &Store,
+    issue: i64,
+    position: i64,
+    page: u32,
+) -> Result<Reply, AnswerError> {
+    let issue = find_issue(store, issue).await?;
+    let section = find_section(&issue, position)?;
+    Ok(render_whole(&issue, section, page))
+}
+
+fn find_section(issue: &Issue, position: i64) -> Result<&Section, AnswerError> {
+    u32::try_from(position)
         .ok()
         .and_then(|p| issue.section(p))
         .ok_or(AnswerError::UnknownSection {
             issue: issue.number,
             asked: position,
             count: issue.sections.len() as u32,
-        })?;
-    Ok(render(&issue, section))
+        })
 }
 
 fn render(issue: &Issue, section: &Section) -> Reply {
@@ -26,7 +44,12 @@ fn render(issue: &Issue, section: &Section) -> Reply {
     if let Some(teaser) = &section.teaser {
         description.push_str(&format!("*{}*\n\n", escape_markdown(teaser)));
     }
-    description.push_str(&escape_markdown(&section.summary));
+    let summary = digest::summarize(&section.body);
+    description.push_str(&escape_markdown(if summary.is_empty() {
+        &section.summary
+    } else {
+        &summary
+    }));
     if let Some(why) = &section.why_it_matters {
         description.push_str(&format!(
             "\n\n**Why this matters:** {}",
@@ -39,17 +62,80 @@ fn render(issue: &Issue, section: &Section) -> Reply {
         url: section.links.iter().find_map(|l| l.url.clone()),
         description,
         fields: link_fields(section),
-        footer: Some(format!(
-            "Section {} of {} · Import AI {}",
-            section.position,
-            issue.sections.len(),
-            issue.number
-        )),
+        footer: Some(section_footer(issue, section)),
         ..Card::default()
     };
+    let mut controls = vec![Control::button(
+        "Read the whole section",
+        Target::SectionText {
+            issue: issue.number,
+            position: section.position,
+            page: 1,
+        },
+    )];
+    controls.extend(neighbours(issue, section));
     Reply {
         cards: vec![card],
-        controls: neighbours(issue, section),
+        controls,
+        ..Reply::default()
+    }
+}
+
+fn section_footer(issue: &Issue, section: &Section) -> String {
+    let mut footer = format!(
+        "Section {} of {} · Import AI {}",
+        section.position,
+        issue.sections.len(),
+        issue.number
+    );
+    if let Some(date) = issue.published {
+        footer.push_str(&format!(" · {}", date.format("%-d %B %Y")));
+    }
+    footer
+}
+
+fn render_whole(issue: &Issue, section: &Section, page: u32) -> Reply {
+    let mut text = escape_markdown(&section.body);
+    if let Some(why) = &section.why_it_matters {
+        text.push_str(&format!(
+            "\n\n**Why this matters:** {}",
+            escape_markdown(why)
+        ));
+    }
+    if !section.links.is_empty() {
+        let lines: Vec<String> = section.links.iter().map(link_line).collect();
+        text.push_str(&format!("\n\n{}", lines.join("\n")));
+    }
+    let pages = split_pages(text.trim(), tale::PAGE);
+    let total = pages.len() as u32;
+    let page = page.clamp(1, total);
+    let card = Card {
+        author: Some(format!("Import AI {}: {}", issue.number, issue.title)),
+        title: section.title.clone(),
+        url: section.links.iter().find_map(|l| l.url.clone()),
+        description: pages[page as usize - 1].clone(),
+        footer: Some(section_footer(issue, section) + &pager::page_note(page, total)),
+        ..Card::default()
+    };
+    let (number, position) = (issue.number, section.position);
+    let mut controls = pager::controls(number, page, total, |page| Target::SectionText {
+        issue: number,
+        position,
+        page,
+    });
+    controls.insert(
+        0,
+        Control::button(
+            "Summary",
+            Target::Section {
+                issue: number,
+                position,
+            },
+        ),
+    );
+    Reply {
+        cards: vec![card],
+        controls,
         ..Reply::default()
     }
 }

@@ -16,6 +16,12 @@ pub enum Target {
         issue: u32,
         position: u32,
     },
+    /// A page (1-based) of a section's whole text.
+    SectionText {
+        issue: u32,
+        position: u32,
+        page: u32,
+    },
     /// A page (1-based) of an issue's tale.
     Tale {
         issue: u32,
@@ -38,6 +44,11 @@ impl fmt::Display for Target {
         match self {
             Target::Issue(n) => write!(f, "{PREFIX}:issue:{n}"),
             Target::Section { issue, position } => write!(f, "{PREFIX}:sec:{issue}:{position}"),
+            Target::SectionText {
+                issue,
+                position,
+                page,
+            } => write!(f, "{PREFIX}:text:{issue}:{position}:{page}"),
             Target::Tale { issue, page } => write!(f, "{PREFIX}:tale:{issue}:{page}"),
             Target::Links { issue, page } => write!(f, "{PREFIX}:links:{issue}:{page}"),
         }
@@ -62,6 +73,11 @@ impl FromStr for Target {
             ("sec", [issue, position]) => Ok(Target::Section {
                 issue: *issue,
                 position: *position,
+            }),
+            ("text", [issue, position, page]) => Ok(Target::SectionText {
+                issue: *issue,
+                position: *position,
+                page: *page,
             }),
             ("tale", [issue, page]) => Ok(Target::Tale {
                 issue: *issue,
@@ -93,6 +109,11 @@ mod tests {
                 page: 3,
             },
             Target::Links { issue: 1, page: 1 },
+            Target::SectionText {
+                issue: u32::MAX,
+                position: u32::MAX,
+                page: u32::MAX,
+            },
         ];
         for target in targets {
             let id = target.to_string();

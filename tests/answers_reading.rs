@@ -1,0 +1,139 @@
+//! What a reader gets from a section, over the bundled archive and the corpus of real issues:
+//! its summary is made of whole sentences of its own body and fits; its whole text, page
+//! after page, is all of it.
+
+mod corpus_support;
+
+use importai_bot::answers::digest::{self, MAX_CHARS};
+use importai_bot::answers::text::{escape_markdown, link_line};
+use importai_bot::answers::{self, Question, Reply};
+use importai_bot::archive::{self, Issue, Section, BUNDLED_ARCHIVE};
+use importai_bot::store::Store;
+
+/// The bundled issues, and the corpus's when it is beside the checkout.
+fn issues() -> Vec<(String, Issue)> {
+    let mut issues: Vec<(String, Issue)> = archive::parse("bundled", BUNDLED_ARCHIVE.as_bytes())
+        .unwrap()
+        .into_iter()
+        .map(|issue| ("bundled".to_owned(), issue))
+        .collect();
+    for (name, bytes) in corpus_support::files().unwrap_or_default() {
+        let read = archive::parse(&name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        issues.extend(read.into_iter().map(|issue| (name.clone(), issue)));
+    }
+    issues
+}
+
+/// Whether `summary` is a run of `sentences`, in their order, each whole.
+fn made_of(summary: &str, sentences: &[String]) -> bool {
+    let mut rest = summary;
+    let mut from = 0;
+    while !rest.is_empty() {
+        let Some(at) = (from..sentences.len()).find(|&i| rest.starts_with(&sentences[i])) else {
+            return false;
+        };
+        rest = rest[sentences[at].len()..].trim_start();
+        from = at + 1;
+    }
+    true
+}
+
+#[test]
+fn every_summary_is_whole_sentences_of_its_own_section_and_fits() {
+    let (mut sections, mut cut, mut several) = (0, 0, 0);
+    for (file, issue) in issues() {
+        for section in &issue.sections {
+            let summary = digest::summarize(&section.body);
+            let what = format!(
+                "{file}: issue {} section {}",
+                issue.number, section.position
+            );
+            assert!(summary.chars().count() <= MAX_CHARS, "{what}: {summary}");
+            let sentences = digest::sentences(&section.body);
+            sections += 1;
+            if sentences.iter().all(|s| s.chars().count() > MAX_CHARS) {
+                // Only a body with no sentence that fits is cut, at a word.
+                cut += usize::from(!sentences.is_empty());
+                continue;
+            }
+            assert!(
+                made_of(&summary, &sentences),
+                "{what}: {summary:?} is not made of the section's sentences"
+            );
+            assert!(!summary.is_empty(), "{what}: an empty summary");
+            several += usize::from(digest::sentences(&summary).len() >= 2);
+        }
+    }
+    eprintln!(
+        "{sections} sections: {several} summaries of two sentences or more, {cut} cut because \
+         no sentence of the body fits in {MAX_CHARS} characters"
+    );
+    assert!(sections >= 60, "only {sections} sections read");
+    // Most sections are several sentences long; their summaries should say more than one.
+    assert!(several * 10 >= sections * 7, "{several} of {sections}");
+}
+
+/// The text the whole-section pages show, as the answer builds it.
+fn whole_text(section: &Section) -> String {
+    let mut text = escape_markdown(&section.body);
+    if let Some(why) = &section.why_it_matters {
+        text.push_str(&format!(" **Why this matters:** {}", escape_markdown(why)));
+    }
+    for link in &section.links {
+        text.push_str(&link_line(link));
+    }
+    text
+}
+
+fn without_whitespace(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn description(reply: &Reply) -> &str {
+    &reply.cards[0].description
+}
+
+#[tokio::test]
+async fn the_pages_of_a_whole_section_join_back_to_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
+    let store = Store::open(&url).await.unwrap();
+    for (name, bytes) in corpus_support::files().unwrap_or_default() {
+        let issues = archive::parse(&name, &bytes).unwrap();
+        store.ingest_copies(&name, &issues).await.unwrap();
+    }
+    let (mut sections, mut paged) = (0, 0);
+    for issue in store.all_issues().await.unwrap() {
+        let number = issue.number;
+        for section in &issue.sections {
+            let mut shown = String::new();
+            let mut page = 1;
+            loop {
+                let question = Question::SectionText {
+                    issue: number.into(),
+                    position: section.position.into(),
+                    page,
+                };
+                let reply = answers::answer(&store, &question).await.unwrap();
+                shown.push_str(description(&reply));
+                let footer = reply.cards[0].footer.clone().unwrap_or_default();
+                if !footer.contains(&format!("page {page} of"))
+                    || footer.ends_with(&format!("page {page} of {page}"))
+                {
+                    break;
+                }
+                page += 1;
+            }
+            sections += 1;
+            paged += usize::from(page > 1);
+            assert_eq!(
+                without_whitespace(&shown),
+                without_whitespace(&whole_text(section)),
+                "issue {number} section {}",
+                section.position
+            );
+        }
+    }
+    eprintln!("{sections} sections read whole, {paged} of them over several pages");
+    assert!(sections >= 60, "only {sections} sections");
+}
