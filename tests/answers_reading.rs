@@ -6,7 +6,7 @@ mod corpus_support;
 
 use importai_bot::answers::digest::{self, MAX_CHARS};
 use importai_bot::answers::text::{escape_markdown, link_line};
-use importai_bot::answers::{self, Question, Reply};
+use importai_bot::answers::{self, Control, MenuId, Question, Reply, Target};
 use importai_bot::archive::{self, Issue, Section, BUNDLED_ARCHIVE};
 use importai_bot::store::Store;
 
@@ -24,12 +24,16 @@ fn issues() -> Vec<(String, Issue)> {
     issues
 }
 
-/// Whether `summary` is a run of `sentences`, in their order, each whole.
+/// Whether `summary` is a run of `sentences`, in their order, each whole (where one sentence
+/// begins another, the longer is tried).
 fn made_of(summary: &str, sentences: &[String]) -> bool {
     let mut rest = summary;
     let mut from = 0;
     while !rest.is_empty() {
-        let Some(at) = (from..sentences.len()).find(|&i| rest.starts_with(&sentences[i])) else {
+        let Some(at) = (from..sentences.len())
+            .filter(|&i| rest.starts_with(sentences[i].as_str()))
+            .max_by_key(|&i| (sentences[i].len(), std::cmp::Reverse(i)))
+        else {
             return false;
         };
         rest = rest[sentences[at].len()..].trim_start();
@@ -136,4 +140,110 @@ async fn the_pages_of_a_whole_section_join_back_to_its_text() {
     }
     eprintln!("{sections} sections read whole, {paged} of them over several pages");
     assert!(sections >= 60, "only {sections} sections");
+}
+
+/// The issue a button labelled with `arrow` opens, if the reply has one.
+fn arrow_target(reply: &Reply, arrow: &str) -> Option<u32> {
+    reply.controls.iter().find_map(|control| match control {
+        Control::Button {
+            label,
+            target: Target::Issue(n),
+        } if label.contains(arrow) => Some(*n),
+        _ => None,
+    })
+}
+
+#[tokio::test]
+async fn previous_and_next_walk_every_issue_in_order_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
+    let store = Store::open(&url).await.unwrap();
+    for (name, bytes) in corpus_support::files().unwrap_or_default() {
+        let issues = archive::parse(&name, &bytes).unwrap();
+        store.ingest_copies(&name, &issues).await.unwrap();
+    }
+    let held: Vec<u32> = store
+        .all_issues()
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.number)
+        .collect();
+    let (first, last) = (held[0], held[held.len() - 1]);
+
+    let mut walked = vec![first];
+    let mut reply = answers::answer(&store, &Question::Issue(first.into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        arrow_target(&reply, "◀"),
+        None,
+        "a button before the first issue"
+    );
+    while let Some(next) = arrow_target(&reply, "▶") {
+        walked.push(next);
+        reply = answers::answer(&store, &Question::Issue(next.into()))
+            .await
+            .unwrap();
+    }
+    assert_eq!(walked, held);
+
+    let mut back = vec![last];
+    while let Some(previous) = arrow_target(&reply, "◀") {
+        back.push(previous);
+        reply = answers::answer(&store, &Question::Issue(previous.into()))
+            .await
+            .unwrap();
+    }
+    back.reverse();
+    assert_eq!(back, held);
+    eprintln!(
+        "walked {} issues, #{first} to #{last}, both ways",
+        held.len()
+    );
+}
+
+#[tokio::test]
+async fn an_issue_offers_the_issues_it_mentions_that_the_archive_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let held: Vec<u32> = store
+        .all_issues()
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.number)
+        .collect();
+    let mut offered = 0;
+    for issue in store.all_issues().await.unwrap() {
+        let reply = answers::answer(&store, &Question::Issue(issue.number.into()))
+            .await
+            .unwrap();
+        let menu = reply.controls.iter().find_map(|control| match control {
+            Control::Menu {
+                id: MenuId::Mentions,
+                options,
+                ..
+            } => Some(options.iter().map(|o| o.target).collect::<Vec<_>>()),
+            _ => None,
+        });
+        let expected: Vec<Target> = issue
+            .mentions
+            .iter()
+            .filter(|n| held.contains(n))
+            .map(|&n| Target::Issue(n))
+            .collect();
+        match menu {
+            Some(targets) => {
+                assert_eq!(targets, expected, "issue {}", issue.number);
+                offered += 1;
+            }
+            None => assert!(expected.is_empty(), "issue {}: no menu", issue.number),
+        }
+    }
+    assert!(
+        offered > 0,
+        "no bundled issue mentions another bundled issue"
+    );
 }

@@ -530,14 +530,15 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
     let pending = restarted_store.pending_announcements().await.unwrap();
     assert_eq!(pending.len(), 2);
     let http = world.discord.http_builder().build();
+    let issue_911 = restarted_store.issue(911).await.unwrap().unwrap();
+    let around_911 = importai_bot::answers::issue::Surroundings::of(&restarted_store, &issue_911)
+        .await
+        .unwrap();
     let sent = serenity::all::ChannelId::new(channel_a)
         .send_message(
             &http,
             importai_bot::discord::render::channel_message(
-                &importai_bot::outbox::announce::announcement(
-                    &restarted_store.issue(911).await.unwrap().unwrap(),
-                    &[],
-                ),
+                &importai_bot::outbox::announce::announcement(&issue_911, &around_911),
             )
             .nonce(serenity::all::Nonce::String(nonce(911, guild_a)))
             .enforce_nonce(true),

@@ -53,7 +53,7 @@ async fn an_editors_note_is_stored_read_back_and_shown_with_the_issue() {
     store.ingest_source(&[noted.clone()]).await.unwrap();
 
     assert_eq!(store.issue(42).await.unwrap(), Some(noted.clone()));
-    let overview = importai_bot::answers::issue::overview(&noted, &[]);
+    let overview = importai_bot::answers::issue::overview(&noted, &Default::default());
     let fields = &overview.cards[0].fields;
     assert_eq!(
         fields

@@ -50,8 +50,12 @@ async fn titles_latest_tales_and_stats() {
             sections: 6,
             tales: 2,
             links: 6,
+            // One link of each issue has an address.
+            links_with_url: 3,
             first: Some(301),
             last: Some(310),
+            // Issue 310's date in the fixture: 1 November 2022 plus 310 % 28 days.
+            newest_published: chrono::NaiveDate::from_ymd_opt(2022, 11, 3),
         }
     );
 }

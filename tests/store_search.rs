@@ -101,9 +101,12 @@ async fn all_words_must_match_unless_none_match_together() {
         .unwrap();
 
     let both = store.search("quantum annealing", 10).await.unwrap();
-    assert_eq!(both.len(), 1, "only one body holds both words");
+    let holding_both: Vec<_> = both.iter().filter(|hit| hit.every_term).collect();
+    assert_eq!(holding_both.len(), 1, "only one body holds both words");
+    assert!(both[0].every_term, "the place holding both comes first");
     let either = store.search("annealing towels", 10).await.unwrap();
     assert!(either.len() >= 2, "no place holds both: any word counts");
+    assert!(either.iter().all(|hit| !hit.every_term));
 }
 
 #[tokio::test]

@@ -279,6 +279,24 @@ mod tests {
         assert!(summary.chars().count() <= MAX_CHARS);
     }
 
+    /// Whether `summary` is a run of `sentences` in their order, each whole (where one
+    /// sentence begins another, the longer is tried).
+    fn made_of(summary: &str, sentences: &[String]) -> bool {
+        let mut rest = summary;
+        let mut from = 0;
+        while !rest.is_empty() {
+            let Some(at) = (from..sentences.len())
+                .filter(|&i| rest.starts_with(sentences[i].as_str()))
+                .max_by_key(|&i| (sentences[i].len(), std::cmp::Reverse(i)))
+            else {
+                return false;
+            };
+            rest = rest[sentences[at].len()..].trim_start();
+            from = at + 1;
+        }
+        true
+    }
+
     proptest! {
         #[test]
         fn summaries_are_whole_sentences_of_the_body_within_the_limit(
@@ -289,14 +307,7 @@ mod tests {
             prop_assert!(summary.chars().count() <= MAX_CHARS);
             let all = sentences(&body);
             if all.iter().any(|s| s.chars().count() <= MAX_CHARS) {
-                // Each chosen sentence is one of the body's, in the body's order.
-                let mut rest = all.iter();
-                let mut remaining = summary.as_str();
-                while !remaining.is_empty() {
-                    let next = rest.find(|s| remaining.starts_with(s.as_str()));
-                    prop_assert!(next.is_some(), "{summary:?} is not made of {all:?}");
-                    remaining = remaining[next.unwrap().len()..].trim_start();
-                }
+                prop_assert!(made_of(&summary, &all), "{summary:?} is not made of {all:?}");
             }
         }
     }

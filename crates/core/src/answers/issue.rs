@@ -5,19 +5,44 @@ use super::target::Target;
 use super::text::{count, escape_markdown, issue_list};
 use super::{find_issue, AnswerError};
 use crate::archive::Issue;
-use crate::store::Store;
+use crate::store::{IssueTitle, Store, StoreError};
 
 /// Above this, the contents list drops teasers so every heading still shows.
 const CONTENTS_WITH_TEASERS_MAX: usize = 3500;
 
+/// Where an issue sits in the archive: what the overview links to besides its own parts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Surroundings {
+    /// Issues that cite this one, ascending.
+    pub mentioned_by: Vec<u32>,
+    /// The nearest issue numbers below and above that the archive holds.
+    pub previous: Option<u32>,
+    pub next: Option<u32>,
+    /// The issues this one cites that the archive holds, with their titles.
+    pub mentions_held: Vec<IssueTitle>,
+}
+
+impl Surroundings {
+    pub async fn of(store: &Store, issue: &Issue) -> Result<Self, StoreError> {
+        let (previous, next) = store.neighbours(issue.number).await?;
+        Ok(Self {
+            mentioned_by: store.mentioned_by(issue.number).await?,
+            previous,
+            next,
+            mentions_held: store.titles_of(&issue.mentions).await?,
+        })
+    }
+}
+
 pub async fn issue(store: &Store, asked: i64) -> Result<Reply, AnswerError> {
     let issue = find_issue(store, asked).await?;
-    let mentioned_by = store.mentioned_by(issue.number).await?;
-    Ok(overview(&issue, &mentioned_by))
+    let around = Surroundings::of(store, &issue).await?;
+    Ok(overview(&issue, &around))
 }
 
 /// The overview of an issue: also what `/latest` and announcements show.
-pub fn overview(issue: &Issue, mentioned_by: &[u32]) -> Reply {
+pub fn overview(issue: &Issue, around: &Surroundings) -> Reply {
+    let mentioned_by = &around.mentioned_by;
     let mut fields = Vec::new();
     if let Some(note) = &issue.note {
         fields.push(Field::new("Note", escape_markdown(note)));
@@ -46,6 +71,15 @@ pub fn overview(issue: &Issue, mentioned_by: &[u32]) -> Reply {
         ..Card::default()
     };
     let mut controls = vec![contents_menu(issue)];
+    if let Some(menu) = mentions_menu(issue, &around.mentions_held) {
+        controls.push(menu);
+    }
+    if let Some(previous) = around.previous {
+        controls.push(Control::button(
+            format!("◀ Issue {previous}"),
+            Target::Issue(previous),
+        ));
+    }
     controls.push(Control::button(
         "Links",
         Target::Links {
@@ -60,6 +94,12 @@ pub fn overview(issue: &Issue, mentioned_by: &[u32]) -> Reply {
                 issue: issue.number,
                 page: 1,
             },
+        ));
+    }
+    if let Some(next) = around.next {
+        controls.push(Control::button(
+            format!("Issue {next} ▶"),
+            Target::Issue(next),
         ));
     }
     let links = issue
@@ -108,6 +148,30 @@ fn contents_lines(issue: &Issue, teasers: bool) -> String {
         lines.push(format!("**Tech Tale:** {}", escape_markdown(&tale.title)));
     }
     lines.join("\n")
+}
+
+/// The cited issues the archive holds, to open; None when it holds none of them.
+fn mentions_menu(issue: &Issue, held: &[IssueTitle]) -> Option<Control> {
+    if held.is_empty() {
+        return None;
+    }
+    let options = held
+        .iter()
+        .map(|cited| MenuOption {
+            label: format!("Import AI {}: {}", cited.number, cited.title),
+            description: None,
+            target: Target::Issue(cited.number),
+        })
+        .collect();
+    Some(Control::Menu {
+        id: MenuId::Mentions,
+        placeholder: format!(
+            "Open an issue that issue {} mentions ({})",
+            issue.number,
+            count(held.len(), "issue")
+        ),
+        options,
+    })
 }
 
 fn contents_menu(issue: &Issue) -> Control {

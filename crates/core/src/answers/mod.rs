@@ -21,7 +21,7 @@ pub mod text;
 
 pub use error::AnswerError;
 pub use reply::{Card, Control, Field, LinkButton, MenuId, MenuOption, Reply, Tone};
-pub use target::{Target, UnknownTarget};
+pub use target::{SearchText, Target, UnknownTarget};
 
 use crate::archive::{Issue, FIRST_ISSUE_NUMBER};
 use crate::store::Store;
@@ -80,6 +80,7 @@ impl From<Target> for Question {
                 issue: issue.into(),
                 page,
             },
+            Target::Search(text) => Question::Search(text.as_str().to_owned()),
         }
     }
 }

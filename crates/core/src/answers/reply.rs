@@ -105,6 +105,8 @@ pub enum MenuId {
     Contents,
     /// Open a search result.
     Results,
+    /// Open an issue that this one mentions.
+    Mentions,
 }
 
 impl MenuId {
@@ -113,11 +115,12 @@ impl MenuId {
         match self {
             MenuId::Contents => "ia1:menu:contents",
             MenuId::Results => "ia1:menu:results",
+            MenuId::Mentions => "ia1:menu:mentions",
         }
     }
 
     pub fn from_custom_id(id: &str) -> Option<Self> {
-        [MenuId::Contents, MenuId::Results]
+        [MenuId::Contents, MenuId::Results, MenuId::Mentions]
             .into_iter()
             .find(|m| m.custom_id() == id)
     }

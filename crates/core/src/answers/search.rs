@@ -1,7 +1,7 @@
 //! `/search query`: ranked results over sections and tales, with highlighted snippets.
 
 use super::reply::{Card, Control, Field, MenuId, MenuOption, Reply, Tone};
-use super::target::Target;
+use super::target::{SearchText, Target};
 use super::text::{count, escape_markdown};
 use super::AnswerError;
 use crate::store::{HitPlace, SearchHit, Store, HIGHLIGHT_END, HIGHLIGHT_START};
@@ -22,26 +22,109 @@ pub async fn search(store: &Store, query: &str) -> Result<Reply, AnswerError> {
         return Err(AnswerError::EmptySearch);
     }
     let hits = store.search(query, RESULTS).await?;
+    if hits.is_empty() {
+        let suggestion = corrected(store, query).await?;
+        return Ok(no_results(query, suggestion.as_deref()));
+    }
     Ok(render(query, &hits))
+}
+
+/// `query` with each word the archive never uses replaced by the nearest word it does use;
+/// None when no word could be corrected.
+async fn corrected(store: &Store, query: &str) -> Result<Option<String>, AnswerError> {
+    let mut out = String::new();
+    let mut changed = false;
+    let mut rest = query;
+    while let Some(start) = rest.find(char::is_alphanumeric) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..]
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        match store.uses_word(word).await? {
+            true => out.push_str(word),
+            false => match store.nearest_word(word).await? {
+                Some(nearest) => {
+                    out.push_str(&nearest);
+                    changed = true;
+                }
+                None => out.push_str(word),
+            },
+        }
+        rest = &rest[start + word_len..];
+    }
+    out.push_str(rest);
+    Ok(changed.then_some(out))
+}
+
+fn no_results(query: &str, suggestion: Option<&str>) -> Reply {
+    let shown_query = escape_markdown(query);
+    let (description, controls) = match suggestion.map(|s| (s, SearchText::new(s))) {
+        Some((suggested, Some(text))) => (
+            format!(
+                "No results for **{shown_query}**. Did you mean **{}**?",
+                escape_markdown(suggested)
+            ),
+            vec![Control::button(
+                format!("Search {suggested}"),
+                Target::Search(text),
+            )],
+        ),
+        Some((suggested, None)) => (
+            format!(
+                "No results for **{shown_query}**. Did you mean **{}**?",
+                escape_markdown(suggested)
+            ),
+            Vec::new(),
+        ),
+        None => (
+            format!(
+                "Nothing in the archive matches **{shown_query}**. Try fewer words, another \
+                 spelling, or a broader topic such as `language models` or `robots`."
+            ),
+            Vec::new(),
+        ),
+    };
+    Reply {
+        cards: vec![Card {
+            title: format!("No results for “{query}”"),
+            description,
+            tone: Tone::Notice,
+            ..Card::default()
+        }],
+        controls,
+        ..Reply::default()
+    }
 }
 
 fn render(query: &str, hits: &[SearchHit]) -> Reply {
     let shown_query = escape_markdown(query);
-    if hits.is_empty() {
-        return Reply::card(Card {
-            title: format!("No results for “{query}”"),
-            description: format!(
-                "Nothing in the archive matches **{shown_query}**. Try fewer words, another \
-                 spelling, or a broader topic such as `language models` or `robots`."
-            ),
-            tone: Tone::Notice,
-            ..Card::default()
-        });
+    let every = hits.iter().filter(|hit| hit.every_term).count();
+    let mut fields: Vec<Field> = Vec::new();
+    for (i, hit) in hits.iter().enumerate() {
+        if i == every {
+            fields.push(Field::new(
+                "Matching only some of the words",
+                format!("The places below hold some of **{shown_query}**, not all."),
+            ));
+        }
+        fields.push(Field::new(place_name(hit), highlight(&hit.snippet)));
     }
-    let fields = hits
-        .iter()
-        .map(|hit| Field::new(place_name(hit), highlight(&hit.snippet)))
-        .collect();
+    let summary = match (every, hits.len() - every) {
+        (n, 0) => format!(
+            "The {} best matching **{shown_query}**, best first.",
+            count(n, "result")
+        ),
+        (0, some) => format!(
+            "Nothing holds all of **{shown_query}**; {} holding some of it, best first.",
+            count(some, "result")
+        ),
+        (n, some) => format!(
+            "The {} holding all of **{shown_query}**, best first; then {} holding some of it.",
+            count(n, "result"),
+            some
+        ),
+    };
     let options = hits
         .iter()
         .map(|hit| MenuOption {
@@ -53,10 +136,7 @@ fn render(query: &str, hits: &[SearchHit]) -> Reply {
     Reply {
         cards: vec![Card {
             title: format!("Search: {query}"),
-            description: format!(
-                "The {} best matching **{shown_query}**, best first.",
-                count(hits.len(), "result")
-            ),
+            description: summary,
             fields,
             footer: Some("Open a result with the menu below.".into()),
             ..Card::default()
@@ -71,11 +151,13 @@ fn render(query: &str, hits: &[SearchHit]) -> Reply {
 }
 
 fn place_name(hit: &SearchHit) -> String {
+    let issue = match hit.published {
+        Some(date) => format!("Import AI {} ({})", hit.number, date.format("%-d %b %Y")),
+        None => format!("Import AI {}", hit.number),
+    };
     match &hit.place {
-        HitPlace::Section { position, title } => {
-            format!("Import AI {} · {position}. {title}", hit.number)
-        }
-        HitPlace::Tale { title } => format!("Import AI {} · Tech Tale: {title}", hit.number),
+        HitPlace::Section { position, title } => format!("{issue} · {position}. {title}"),
+        HitPlace::Tale { title } => format!("{issue} · Tech Tale: {title}"),
     }
 }
 

@@ -52,8 +52,12 @@ pub fn render(issue: &Issue, page: u32) -> Result<Reply, AnswerError> {
             escape_markdown(inspired),
         ));
     }
+    let published = issue
+        .published
+        .map(|date| format!(" · {}", date.format("%-d %B %Y")))
+        .unwrap_or_default();
     let footer = format!(
-        "Tech Tales · Import AI {}{}",
+        "Tech Tales · Import AI {}{published}{}",
         issue.number,
         pager::page_note(page, total)
     );

@@ -7,6 +7,8 @@ use std::fmt;
 use std::str::FromStr;
 
 const PREFIX: &str = "ia1";
+/// Longest search a button carries: the custom_id's 100 less `ia1:find:`.
+pub const SEARCH_TEXT_BYTES: usize = 88;
 
 /// An answer that a control opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,6 +34,42 @@ pub enum Target {
         issue: u32,
         page: u32,
     },
+    /// A search (a suggested spelling, say).
+    Search(SearchText),
+}
+
+/// The words of a search, short enough for a custom_id, kept inline so that a [`Target`]
+/// stays a plain value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SearchText {
+    bytes: [u8; SEARCH_TEXT_BYTES],
+    len: u8,
+}
+
+impl SearchText {
+    /// None when `text` is longer than [`SEARCH_TEXT_BYTES`] bytes.
+    pub fn new(text: &str) -> Option<Self> {
+        if text.len() > SEARCH_TEXT_BYTES {
+            return None;
+        }
+        let mut bytes = [0; SEARCH_TEXT_BYTES];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        Some(Self {
+            bytes,
+            len: text.len() as u8,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Built only from a whole &str in `new`.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for SearchText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 /// A custom_id that is not one of ours, or is damaged.
@@ -51,6 +89,7 @@ impl fmt::Display for Target {
             } => write!(f, "{PREFIX}:text:{issue}:{position}:{page}"),
             Target::Tale { issue, page } => write!(f, "{PREFIX}:tale:{issue}:{page}"),
             Target::Links { issue, page } => write!(f, "{PREFIX}:links:{issue}:{page}"),
+            Target::Search(text) => write!(f, "{PREFIX}:find:{}", text.as_str()),
         }
     }
 }
@@ -60,6 +99,15 @@ impl FromStr for Target {
 
     fn from_str(id: &str) -> Result<Self, Self::Err> {
         let unknown = || UnknownTarget(id.chars().take(100).collect());
+        if let Some(text) = id
+            .strip_prefix(PREFIX)
+            .and_then(|r| r.strip_prefix(":find:"))
+        {
+            return SearchText::new(text)
+                .filter(|t| !t.as_str().trim().is_empty())
+                .map(Target::Search)
+                .ok_or_else(unknown);
+        }
         let mut parts = id.split(':');
         if parts.next() != Some(PREFIX) {
             return Err(unknown());
@@ -114,6 +162,8 @@ mod tests {
                 position: u32::MAX,
                 page: u32::MAX,
             },
+            Target::Search(SearchText::new("alignment: \"naïve\" 漢字").unwrap()),
+            Target::Search(SearchText::new(&"é".repeat(SEARCH_TEXT_BYTES / 2)).unwrap()),
         ];
         for target in targets {
             let id = target.to_string();
@@ -134,6 +184,8 @@ mod tests {
             "other:issue:310",
             "ia1:issue:-1",
             "ia1:issue:99999999999",
+            "ia1:find:",
+            "ia1:find:   ",
         ] {
             assert!(id.parse::<Target>().is_err(), "{id:?} was accepted");
         }

@@ -6,7 +6,8 @@
 
 use std::collections::HashSet;
 
-use crate::answers::{issue::overview, limits, Reply};
+use crate::answers::issue::{overview, Surroundings};
+use crate::answers::{limits, Reply};
 use crate::archive::Issue;
 use crate::outbox::{self, Delivered, Outbox};
 use crate::store::{Kind, PendingAnnouncement, StoreError};
@@ -107,7 +108,7 @@ impl Announcer {
             );
             return Ok(Delivered::Closed);
         };
-        let reply = announcement(&issue, &store.mentioned_by(item.issue).await?);
+        let reply = announcement(&issue, &Surroundings::of(store, &issue).await?);
         let step = async {
             let claimed = self
                 .outbox
@@ -150,8 +151,8 @@ pub fn announcement_content(issue: &Issue) -> String {
 }
 
 /// The announcement of an issue: a line saying it is new, and its overview (with its link).
-pub fn announcement(issue: &Issue, mentioned_by: &[u32]) -> Reply {
-    let mut reply = overview(issue, mentioned_by);
+pub fn announcement(issue: &Issue, around: &Surroundings) -> Reply {
+    let mut reply = overview(issue, around);
     reply.content = Some(announcement_content(issue));
     reply.private = false;
     limits::enforce(reply)

@@ -145,6 +145,32 @@ impl Store {
         )
     }
 
+    /// The nearest issue numbers below and above `number` that the archive holds.
+    pub async fn neighbours(&self, number: u32) -> Result<(Option<u32>, Option<u32>)> {
+        Ok(sqlx::query_as(
+            "SELECT (SELECT max(number) FROM issues WHERE number < ?1),
+                    (SELECT min(number) FROM issues WHERE number > ?1)",
+        )
+        .bind(number)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The numbers and titles of those of `numbers` the archive holds, ascending.
+    pub async fn titles_of(&self, numbers: &[u32]) -> Result<Vec<IssueTitle>> {
+        if numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(u32, String)> = sqlx::query_as(
+            "SELECT number, title FROM issues
+             WHERE number IN (SELECT value FROM json_each(?)) ORDER BY number",
+        )
+        .bind(serde_json::Value::from(numbers.to_vec()).to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(IssueTitle::from).collect())
+    }
+
     /// Issues that end with a tale, ascending.
     pub async fn tale_numbers(&self) -> Result<Vec<u32>> {
         Ok(sqlx::query_scalar("SELECT issue FROM tales ORDER BY issue")
@@ -177,27 +203,30 @@ impl Store {
     }
 
     async fn count_archive(&self) -> Result<ArchiveStats> {
-        let (issues, sections, tales, links, first, last): (
-            u32,
-            u32,
-            u32,
-            u32,
-            Option<u32>,
-            Option<u32>,
-        ) = sqlx::query_as(
-            "SELECT (SELECT count(*) FROM issues), (SELECT count(*) FROM sections),
-                    (SELECT count(*) FROM tales), (SELECT count(*) FROM links),
-                    (SELECT min(number) FROM issues), (SELECT max(number) FROM issues)",
+        let row: CountRow = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM issues) AS issues,
+                    (SELECT count(*) FROM sections) AS sections,
+                    (SELECT count(*) FROM tales) AS tales,
+                    (SELECT count(*) FROM links) AS links,
+                    (SELECT count(*) FROM links WHERE url IS NOT NULL) AS links_with_url,
+                    (SELECT min(number) FROM issues) AS first,
+                    (SELECT max(number) FROM issues) AS last,
+                    (SELECT published FROM issues ORDER BY number DESC LIMIT 1)
+                        AS newest_published",
         )
         .fetch_one(&self.pool)
         .await?;
         Ok(ArchiveStats {
-            issues,
-            sections,
-            tales,
-            links,
-            first,
-            last,
+            issues: row.issues,
+            sections: row.sections,
+            tales: row.tales,
+            links: row.links,
+            links_with_url: row.links_with_url,
+            first: row.first,
+            last: row.last,
+            newest_published: row
+                .newest_published
+                .and_then(|date| chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()),
         })
     }
 
@@ -234,4 +263,16 @@ impl From<(u32, String)> for IssueTitle {
     fn from((number, title): (u32, String)) -> Self {
         IssueTitle { number, title }
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    issues: u32,
+    sections: u32,
+    tales: u32,
+    links: u32,
+    links_with_url: u32,
+    first: Option<u32>,
+    last: Option<u32>,
+    newest_published: Option<String>,
 }

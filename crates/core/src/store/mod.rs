@@ -21,6 +21,7 @@ mod open_lock;
 mod outbox;
 mod recent;
 mod search;
+mod suggest;
 
 pub use daily::DailySchedule;
 pub use outbox::{Claim, Delivery, DeliveryState, Kind};
@@ -112,8 +113,12 @@ pub struct ArchiveStats {
     pub sections: u32,
     pub tales: u32,
     pub links: u32,
+    /// Links whose web address is known.
+    pub links_with_url: u32,
     pub first: Option<u32>,
     pub last: Option<u32>,
+    /// When the newest issue was published, if its source said.
+    pub newest_published: Option<chrono::NaiveDate>,
 }
 
 /// Where a search hit lies.
@@ -129,6 +134,10 @@ pub enum HitPlace {
 pub struct SearchHit {
     pub number: u32,
     pub issue_title: String,
+    /// When the issue was published, if its source said.
+    pub published: Option<chrono::NaiveDate>,
+    /// The place holds every word and phrase of the query (not only some).
+    pub every_term: bool,
     pub place: HitPlace,
     pub snippet: String,
     /// bm25 rank: lower is better.

@@ -1,7 +1,9 @@
 //! Full-text search over section headings, teasers, bodies and link titles, and over tales.
 //!
-//! The reader's text is only ever words: it is split into alphanumeric runs and each is
-//! quoted as an FTS5 string, so `AND (`, `"`, `*`, `NEAR` or `-` can never be syntax.
+//! The reader's text is only ever words and phrases: a run of words in double quotes is a
+//! phrase, every other alphanumeric run a word, and the last word (when the query ends in
+//! it) also matches as the start of a longer one. Each is quoted as an FTS5 string, so
+//! `AND (`, `*`, `NEAR` or `-` can never be syntax.
 
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
@@ -33,25 +35,42 @@ const SNIPPET_TOKENS: i64 = 24;
 const MAX_INDEXED_CHARS: usize = 16_384;
 
 impl Store {
-    /// Ranked hits in sections and tales, best first, at most `limit`. All words must
-    /// match; if no place holds them all, places holding any of them are returned. A query
-    /// with no words returns nothing.
+    /// Ranked hits in sections and tales, best first, at most `limit`: first the places
+    /// that hold every word and phrase, then, if there is room, those that hold some. A
+    /// query with no words returns nothing.
     pub async fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
-        let words = query_words(query);
-        if words.is_empty() || limit == 0 {
+        let terms = query_terms(query);
+        if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let hits = self
-            .ranked_hits(&match_expression(&words, "AND"), limit)
+        let mut hits = self
+            .ranked_hits(&match_expression(&terms, "AND"), limit, true)
             .await?;
-        if !hits.is_empty() || words.len() == 1 {
-            return Ok(hits);
+        let room = limit.saturating_sub(hits.len() as u32);
+        if room > 0 && terms.len() > 1 {
+            let some = self
+                .ranked_hits(&match_expression(&terms, "OR"), limit, false)
+                .await?;
+            let shown = |hit: &SearchHit| {
+                hits.iter()
+                    .any(|h| h.number == hit.number && h.place == hit.place)
+            };
+            let more: Vec<SearchHit> = some
+                .into_iter()
+                .filter(|hit| !shown(hit))
+                .take(room as usize)
+                .collect();
+            hits.extend(more);
         }
-        self.ranked_hits(&match_expression(&words, "OR"), limit)
-            .await
+        Ok(hits)
     }
 
-    async fn ranked_hits(&self, expression: &str, limit: u32) -> Result<Vec<SearchHit>> {
+    async fn ranked_hits(
+        &self,
+        expression: &str,
+        limit: u32,
+        every_term: bool,
+    ) -> Result<Vec<SearchHit>> {
         // Finding matches in rowid order is cheap, scoring them is not: find the oldest
         // place among the newest MAX_RANKED_PLACES matches, and rank from there on.
         // LIMIT and OFFSET are written into the SQL, not bound: SQLite plans with a bound
@@ -68,8 +87,8 @@ impl Store {
         // `rank` is bm25 with the column weights set in the migration. Ranking and the
         // limit happen inside FTS5 before the join, so snippets are built only for hits.
         let rows: Vec<HitRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT hit.issue, issues.title AS issue_title, hit.position, hit.heading,
-                    hit.snippet, hit.rank
+            "SELECT hit.issue, issues.title AS issue_title, issues.published, hit.position,
+                    hit.heading, hit.snippet, hit.rank
              FROM (SELECT issue, position, heading, rank,
                           snippet(search_index, -1, ?2, ?3, '…', ?4) AS snippet
                    FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?5
@@ -84,37 +103,92 @@ impl Store {
         .bind(oldest_ranked.unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(HitRow::into_hit).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| row.into_hit(every_term))
+            .collect())
     }
 }
 
-/// The distinct lower-cased words of a query, in order, capped in number and length.
-fn query_words(query: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for word in query.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
+/// What a query asks for: words, phrases, and a word that may begin a longer one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Term {
+    Word(String),
+    /// The query's last word, typed up to here: it matches itself and longer words.
+    Prefix(String),
+    Phrase(Vec<String>),
+}
+
+/// Shortest last word that also matches as a prefix: shorter ones match half the archive.
+const MIN_PREFIX_CHARS: usize = 3;
+
+/// The distinct terms of a query, in order, capped in number and word length: runs of
+/// words between double quotes are phrases (an unclosed quote runs to the end), other
+/// words stand alone, and the last word is a prefix when the query ends in it.
+fn query_terms(query: &str) -> Vec<Term> {
+    let mut terms: Vec<Term> = Vec::new();
+    let mut words_used = 0;
+    let ends_in_word = query.chars().last().is_some_and(char::is_alphanumeric);
+    let parts: Vec<&str> = query.split('"').collect();
+    let last_part = parts.len() - 1;
+    for (i, part) in parts.iter().enumerate() {
+        let quoted = i % 2 == 1;
+        let words = words_of(part);
+        if words.is_empty() {
             continue;
         }
-        let word: String = word
-            .chars()
-            .take(MAX_WORD_CHARS)
-            .collect::<String>()
-            .to_lowercase();
-        if !words.contains(&word) {
-            words.push(word);
-            if words.len() == MAX_QUERY_WORDS {
-                break;
+        let mut add = |term: Term, words_used: &mut usize| {
+            if *words_used < MAX_QUERY_WORDS && !terms.contains(&term) {
+                *words_used += match &term {
+                    Term::Phrase(words) => words.len(),
+                    _ => 1,
+                };
+                terms.push(term);
             }
+        };
+        if quoted && words.len() > 1 {
+            add(Term::Phrase(words), &mut words_used);
+            continue;
+        }
+        let count = words.len();
+        for (j, word) in words.into_iter().enumerate() {
+            let last = !quoted && i == last_part && j + 1 == count && ends_in_word;
+            let term = if last && word.chars().count() >= MIN_PREFIX_CHARS {
+                Term::Prefix(word)
+            } else {
+                Term::Word(word)
+            };
+            add(term, &mut words_used);
         }
     }
-    words
+    terms
 }
 
-/// `"w1" AND "w2"`: each word an FTS5 string (a `"` inside is doubled, as FTS5 wants).
-fn match_expression(words: &[String], operator: &str) -> String {
-    words
+/// The lower-cased alphanumeric runs of `text`, each cut to [`MAX_WORD_CHARS`] (the
+/// answers cap a query's length, so the runs are few).
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            word.chars()
+                .take(MAX_WORD_CHARS)
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .collect()
+}
+
+/// `"w1" AND "w2 w3" AND "w4" *`: each term an FTS5 string (a `"` inside is doubled, as
+/// FTS5 wants), a phrase as one string, a prefix with FTS5's `*`.
+fn match_expression(terms: &[Term], operator: &str) -> String {
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    terms
         .iter()
-        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .map(|term| match term {
+            Term::Word(word) => quote(word),
+            Term::Prefix(word) => format!("{} *", quote(word)),
+            Term::Phrase(words) => quote(&words.join(" ")),
+        })
         .collect::<Vec<_>>()
         .join(&format!(" {operator} "))
 }
@@ -143,35 +217,72 @@ pub(super) async fn index_issue(conn: &mut SqliteConnection, issue: &Issue) -> R
             })
             .collect::<Vec<_>>()
             .join("\n");
+        let place = Place {
+            rowid: rowid(issue.number, section.position),
+            heading: &section.title,
+            teaser: section.teaser.as_deref(),
+            body: &body,
+            sources: Some(&sources),
+            issue: issue.number,
+            position: Some(section.position),
+        };
+        place.insert(conn).await?;
+    }
+    if let Some(tale) = &issue.tale {
+        let place = Place {
+            rowid: rowid(issue.number, 0),
+            heading: &tale.title,
+            teaser: tale.setting.as_deref(),
+            body: &tale.body,
+            sources: tale.inspired_by.as_deref(),
+            issue: issue.number,
+            position: None,
+        };
+        place.insert(conn).await?;
+    }
+    Ok(())
+}
+
+/// One section or tale as the index holds it (the tale at position NULL).
+struct Place<'a> {
+    rowid: i64,
+    heading: &'a str,
+    teaser: Option<&'a str>,
+    body: &'a str,
+    sources: Option<&'a str>,
+    issue: u32,
+    position: Option<u32>,
+}
+
+impl Place<'_> {
+    /// Into the search index, and its words into the vocabulary.
+    async fn insert(&self, conn: &mut SqliteConnection) -> Result<()> {
         sqlx::query(
             "INSERT INTO search_index (rowid, heading, teaser, body, sources, issue, position)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(rowid(issue.number, section.position))
-        .bind(indexed(&section.title))
-        .bind(section.teaser.as_deref().map(indexed))
-        .bind(indexed(&body))
-        .bind(indexed(&sources))
-        .bind(issue.number)
-        .bind(section.position)
+        .bind(self.rowid)
+        .bind(indexed(self.heading))
+        .bind(self.teaser.map(indexed))
+        .bind(indexed(self.body))
+        .bind(self.sources.map(indexed))
+        .bind(self.issue)
+        .bind(self.position)
         .execute(&mut *conn)
         .await?;
-    }
-    if let Some(tale) = &issue.tale {
         sqlx::query(
-            "INSERT INTO search_index (rowid, heading, teaser, body, sources, issue, position)
-             VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            "INSERT INTO search_words (rowid, heading, teaser, body, sources)
+             VALUES (?, ?, ?, ?, ?)",
         )
-        .bind(rowid(issue.number, 0))
-        .bind(indexed(&tale.title))
-        .bind(tale.setting.as_deref().map(indexed))
-        .bind(indexed(&tale.body))
-        .bind(tale.inspired_by.as_deref().map(indexed))
-        .bind(issue.number)
+        .bind(self.rowid)
+        .bind(indexed(self.heading))
+        .bind(self.teaser.map(indexed))
+        .bind(indexed(self.body))
+        .bind(self.sources.map(indexed))
         .execute(&mut *conn)
         .await?;
+        Ok(())
     }
-    Ok(())
 }
 
 /// The part of a column that is indexed: its first [`MAX_INDEXED_CHARS`] characters.
@@ -184,11 +295,15 @@ fn indexed(text: &str) -> &str {
 
 /// Removes an issue's rows from the index.
 pub(super) async fn unindex_issue(conn: &mut SqliteConnection, number: u32) -> Result<()> {
-    sqlx::query("DELETE FROM search_index WHERE rowid BETWEEN ? AND ?")
+    for table in ["search_index", "search_words"] {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE rowid BETWEEN ? AND ?"
+        )))
         .bind(rowid(number, 0))
         .bind(rowid(number, MAX_SECTION_POSITION))
         .execute(&mut *conn)
         .await?;
+    }
     Ok(())
 }
 
@@ -196,6 +311,7 @@ pub(super) async fn unindex_issue(conn: &mut SqliteConnection, number: u32) -> R
 struct HitRow {
     issue: u32,
     issue_title: String,
+    published: Option<String>,
     /// NULL for the tale.
     position: Option<u32>,
     heading: String,
@@ -204,7 +320,7 @@ struct HitRow {
 }
 
 impl HitRow {
-    fn into_hit(self) -> SearchHit {
+    fn into_hit(self, every_term: bool) -> SearchHit {
         let place = match self.position {
             Some(position) => HitPlace::Section {
                 position,
@@ -217,6 +333,10 @@ impl HitRow {
         SearchHit {
             number: self.issue,
             issue_title: self.issue_title,
+            published: self
+                .published
+                .and_then(|date| chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()),
+            every_term,
             place,
             snippet: self.snippet,
             rank: self.rank,
@@ -228,21 +348,53 @@ impl HitRow {
 mod tests {
     use super::*;
 
-    #[test]
-    fn query_words_drop_syntax_and_repeats() {
-        assert_eq!(
-            query_words(r#"Emergence AND ("NEAR" -emergence*) GPT-3"#),
-            ["emergence", "and", "near", "gpt", "3"]
-        );
-        assert!(query_words(r#"" * - ( ) : ^ …"#).is_empty());
+    fn words(terms: &[Term]) -> Vec<String> {
+        terms
+            .iter()
+            .map(|t| match t {
+                Term::Word(w) => w.clone(),
+                Term::Prefix(w) => format!("{w}*"),
+                Term::Phrase(ws) => format!("\"{}\"", ws.join(" ")),
+            })
+            .collect()
     }
 
     #[test]
-    fn query_words_are_capped() {
+    fn query_terms_drop_syntax_and_repeats() {
+        assert_eq!(
+            words(&query_terms(r#"Emergence AND (NEAR -emergence*) GPT-3 "#)),
+            ["emergence", "and", "near", "gpt", "3"]
+        );
+        assert!(query_terms(r#"" * - ( ) : ^ …"#).is_empty());
+    }
+
+    #[test]
+    fn quotes_make_phrases_and_the_last_word_is_a_prefix() {
+        assert_eq!(
+            words(&query_terms(r#""stable diffusion" models"#)),
+            ["\"stable diffusion\"", "models*"]
+        );
+        assert_eq!(
+            words(&query_terms(r#"robots "language models"#)),
+            ["robots", "\"language models\""]
+        );
+        // A one-word phrase is a word; a short last word is only itself.
+        assert_eq!(words(&query_terms(r#""chess" ai"#)), ["chess", "ai"]);
+        assert_eq!(
+            match_expression(&query_terms(r#""stable diffusion" mod"#), "AND"),
+            r#""stable diffusion" AND "mod" *"#
+        );
+    }
+
+    #[test]
+    fn query_terms_are_capped() {
         let long = "word ".repeat(5000) + &"x".repeat(10_000);
-        assert_eq!(query_words(&long), ["word", &"x".repeat(MAX_WORD_CHARS)]);
+        assert_eq!(
+            words(&query_terms(&long)),
+            ["word", &format!("{}*", "x".repeat(MAX_WORD_CHARS))]
+        );
         let many: String = (0..100).map(|i| format!("w{i} ")).collect();
-        assert_eq!(query_words(&many).len(), MAX_QUERY_WORDS);
+        assert_eq!(query_terms(&many).len(), MAX_QUERY_WORDS);
     }
 
     #[test]
@@ -254,7 +406,7 @@ mod tests {
 
     #[test]
     fn match_expression_quotes_every_word() {
-        let words = ["near".to_owned(), "or".to_owned()];
-        assert_eq!(match_expression(&words, "AND"), r#""near" AND "or""#);
+        let terms = [Term::Word("near".to_owned()), Term::Word("o\"r".to_owned())];
+        assert_eq!(match_expression(&terms, "AND"), r#""near" AND "o""r""#);
     }
 }

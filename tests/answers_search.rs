@@ -1,0 +1,233 @@
+//! Search as a reader types it, over the bundled archive and the corpus of real issues:
+//! quoted phrases are phrases, misspelt words are answered with the word the archive uses,
+//! and places holding every word come before those holding some.
+
+mod corpus_support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use importai_bot::answers::{self, Control, Question, Target};
+use importai_bot::archive::{self, Issue};
+use importai_bot::store::{HitPlace, Store};
+
+async fn archive(dir: &tempfile::TempDir) -> Store {
+    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
+    let store = Store::open(&url).await.unwrap();
+    for (name, bytes) in corpus_support::files().unwrap_or_default() {
+        let issues = archive::parse(&name, &bytes).unwrap();
+        store.ingest_copies(&name, &issues).await.unwrap();
+    }
+    store
+}
+
+/// The text of the place a hit points at, lower-cased, whitespace folded.
+fn place_text(issue: &Issue, place: &HitPlace) -> String {
+    let text = match place {
+        HitPlace::Section { position, .. } => {
+            let section = issue.section(*position).unwrap();
+            let links: Vec<String> = section
+                .links
+                .iter()
+                .map(|l| format!("{} {}", l.title, l.source.clone().unwrap_or_default()))
+                .collect();
+            format!(
+                "{} {} {} {} {}",
+                section.title,
+                section.teaser.clone().unwrap_or_default(),
+                section.body,
+                section.why_it_matters.clone().unwrap_or_default(),
+                links.join(" ")
+            )
+        }
+        HitPlace::Tale { .. } => {
+            let tale = issue.tale.as_ref().unwrap();
+            format!(
+                "{} {} {} {}",
+                tale.title,
+                tale.setting.clone().unwrap_or_default(),
+                tale.body,
+                tale.inspired_by.clone().unwrap_or_default()
+            )
+        }
+    };
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::test]
+async fn a_quoted_phrase_finds_only_places_that_hold_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(&dir).await;
+    let mut checked = 0;
+    // Each phrase as the index stems it: "language model" also stands for "language models".
+    for (phrase, stem) in [
+        ("language models", "language model"),
+        ("stable diffusion", "stable diffusion"),
+        ("reinforcement learning", "reinforcement learn"),
+        ("open source", "open source"),
+    ] {
+        let hits = store.search(&format!("\"{phrase}\""), 50).await.unwrap();
+        let unquoted = store.search(&phrase.replace(' ', " x "), 50).await.unwrap();
+        for hit in &hits {
+            let issue = store.issue(hit.number).await.unwrap().unwrap();
+            let text = place_text(&issue, &hit.place);
+            assert!(
+                text.contains(stem),
+                "\"{phrase}\" found issue {} {:?}, which does not hold it",
+                hit.number,
+                hit.place
+            );
+            assert!(hit.every_term);
+            checked += 1;
+        }
+        // The words apart are found in more places than the phrase.
+        assert!(unquoted.len() >= hits.len(), "{phrase}");
+    }
+    assert!(checked >= 10, "only {checked} phrase hits checked");
+}
+
+/// Words of at least seven letters used in three issues or more, the most used first.
+fn frequent_words(issues: &[Issue], how_many: usize) -> Vec<String> {
+    let mut used_in: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for issue in issues {
+        for section in &issue.sections {
+            for word in section.body.split(|c: char| !c.is_alphabetic()) {
+                if word.chars().count() >= 7 && word.chars().all(|c| c.is_ascii_lowercase()) {
+                    used_in
+                        .entry(word.to_owned())
+                        .or_default()
+                        .insert(issue.number);
+                }
+            }
+        }
+    }
+    let mut words: Vec<(usize, String)> = used_in
+        .into_iter()
+        .filter(|(_, issues)| issues.len() >= 3)
+        .map(|(word, issues)| (issues.len(), word))
+        .collect();
+    words.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    words.into_iter().take(how_many).map(|(_, w)| w).collect()
+}
+
+/// The word with two letters in its middle swapped: the commonest typo.
+fn typo(word: &str) -> String {
+    let mut chars: Vec<char> = word.chars().collect();
+    let middle = chars.len() / 2;
+    chars.swap(middle, middle + 1);
+    chars.into_iter().collect()
+}
+
+#[tokio::test]
+async fn a_typo_of_each_of_twenty_frequent_words_is_corrected() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(&dir).await;
+    let issues = store.all_issues().await.unwrap();
+    let mut corrected = Vec::new();
+    let mut tried = 0;
+    for word in frequent_words(&issues, 40) {
+        let typed = typo(&word);
+        if typed == word || store.uses_word(&typed).await.unwrap() {
+            continue;
+        }
+        tried += 1;
+        let reply = answers::answer(&store, &Question::Search(typed.clone()))
+            .await
+            .unwrap();
+        let button = reply.controls.iter().find_map(|control| match control {
+            Control::Button {
+                target: Target::Search(text),
+                ..
+            } => Some(text.as_str().to_owned()),
+            _ => None,
+        });
+        assert_eq!(button.as_deref(), Some(word.as_str()), "typed {typed:?}");
+        let description = &reply.cards[0].description;
+        assert!(
+            description.contains(&format!("Did you mean **{word}**?")),
+            "{description}"
+        );
+        corrected.push(word);
+        if tried == 20 {
+            break;
+        }
+    }
+    assert_eq!(tried, 20, "fewer than 20 frequent words to misspell");
+    eprintln!("corrected: {}", corrected.join(", "));
+}
+
+#[tokio::test]
+async fn places_holding_every_word_come_first_and_are_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(&dir).await;
+    let hits = store.search("chess zebrafish", 10).await.unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|hit| !hit.every_term),
+        "no place holds both"
+    );
+    let hits = store.search("language models robots", 10).await.unwrap();
+    let every = hits.iter().take_while(|hit| hit.every_term).count();
+    assert!(every > 0, "some place holds all three");
+    assert!(hits[every..].iter().all(|hit| !hit.every_term));
+    let reply = answers::answer(&store, &Question::Search("chess zebrafish".into()))
+        .await
+        .unwrap();
+    let card = &reply.cards[0];
+    assert!(
+        card.description
+            .starts_with("Nothing holds all of **chess zebrafish**"),
+        "{}",
+        card.description
+    );
+    assert_eq!(card.fields[0].name, "Matching only some of the words");
+}
+
+#[tokio::test]
+async fn a_database_from_before_the_word_list_gets_its_words_at_opening() {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Executor};
+    use std::str::FromStr;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    // The schema up to migration 0008, with one section indexed, as an older bot left it.
+    let mut migrator = sqlx::migrate!("crates/core/migrations");
+    migrator.migrations = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version <= 8)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    let mut connection = SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    migrator.run(&mut connection).await.unwrap();
+    connection
+        .execute(
+            "INSERT INTO issues (number, title, title_folded, content_hash)
+                 VALUES (305, 'Robots', 'robots', 'h');
+             INSERT INTO sections (issue, position, title, summary, body)
+                 VALUES (305, 1, 'Quadrupeds', 's', 'Quadrupeds everywhere');
+             INSERT INTO search_index (rowid, heading, body, issue, position)
+                 VALUES (305 * 4096 + 1, 'Quadrupeds', 'Quadrupeds everywhere', 305, 1),
+                        (305 * 4096 + 2, 'More quadrupeds', 'quadrupeds', 305, 2);",
+        )
+        .await
+        .unwrap();
+    drop(connection);
+
+    let store = Store::open(&url).await.unwrap();
+    assert!(!store.uses_word("quadrupdes").await.unwrap());
+    assert_eq!(
+        store.nearest_word("quadrupdes").await.unwrap().as_deref(),
+        Some("quadrupeds")
+    );
+}
