@@ -247,3 +247,50 @@ async fn an_issue_offers_the_issues_it_mentions_that_the_archive_holds() {
         "no bundled issue mentions another bundled issue"
     );
 }
+
+/// The issue of the tale a reply shows, from its footer ("Tech Tales · Import AI 305 · …").
+fn tale_issue(reply: &Reply) -> u32 {
+    let footer = reply.cards[0].footer.clone().unwrap();
+    footer
+        .split("Import AI ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no issue in {footer:?}"))
+}
+
+#[tokio::test]
+async fn a_channel_sees_every_tale_before_a_random_one_comes_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let tales = store.tale_numbers().await.unwrap();
+    assert_eq!(tales.len(), 10, "the bundled issues each end with a tale");
+    let mut shown: Vec<u32> = Vec::new();
+    for pick in 0..50 {
+        let reply = answers::answer(&store, &Question::RandomTale { channel: 7 })
+            .await
+            .unwrap();
+        let issue = tale_issue(&reply);
+        let last_ten = &shown[shown.len().saturating_sub(10)..];
+        if tales.iter().any(|t| !last_ten.contains(t)) {
+            assert!(
+                !last_ten.contains(&issue),
+                "pick {pick}: {issue} was among the channel's last ten {last_ten:?}"
+            );
+        }
+        shown.push(issue);
+    }
+    let mut first_ten = shown[..10].to_vec();
+    first_ten.sort_unstable();
+    assert_eq!(
+        first_ten, tales,
+        "the first ten random tales are all different"
+    );
+    // Another channel keeps its own list.
+    let other = answers::answer(&store, &Question::RandomTale { channel: 8 })
+        .await
+        .unwrap();
+    assert!(tales.contains(&tale_issue(&other)));
+    assert_eq!(store.recent_random_tales(7, 100).await.unwrap().len(), 10);
+}

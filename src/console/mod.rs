@@ -109,6 +109,7 @@ fn ask_command(target: Target) -> String {
             (Some(n), page) => format!("ask tale --issue {n} --page {page}"),
             (None, _) => "ask tale".into(),
         },
+        Question::RandomTale { .. } => "ask tale".into(),
         Question::Links { issue, page: 1 } => format!("ask links {issue}"),
         Question::Links { issue, page } => format!("ask links {issue} --page {page}"),
         Question::Search(q) => format!("ask search {q:?}"),

@@ -11,5 +11,11 @@ pub async fn tale(
     #[min = 1]
     issue: Option<i64>,
 ) -> Result<(), BotError> {
-    reply(ctx, Question::Tale { issue, page: 1 }).await
+    let question = match issue {
+        Some(_) => Question::Tale { issue, page: 1 },
+        None => Question::RandomTale {
+            channel: ctx.channel_id().get(),
+        },
+    };
+    reply(ctx, question).await
 }

@@ -41,6 +41,11 @@ pub enum Question {
         position: i64,
         page: u32,
     },
+    /// A random tale for a channel (any key for where it was asked): none of the
+    /// channel's last random ones while others remain.
+    RandomTale {
+        channel: u64,
+    },
     /// A tale: of an issue, or a random one; the page is 1-based.
     Tale {
         issue: Option<i64>,
@@ -96,6 +101,7 @@ pub async fn answer(store: &Store, question: &Question) -> Result<Reply, AnswerE
             page,
         } => section::whole(store, *issue, *position, *page).await?,
         Question::Tale { issue, page } => tale::tale(store, *issue, *page).await?,
+        Question::RandomTale { channel } => tale::random_for(store, *channel).await?,
         Question::Links { issue, page } => links::links(store, *issue, *page).await?,
         Question::Search(query) => search::search(store, query).await?,
         Question::Latest => latest::latest(store).await?,

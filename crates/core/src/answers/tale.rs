@@ -28,6 +28,30 @@ pub async fn tale(store: &Store, issue: Option<i64>, page: u32) -> Result<Reply,
     render(&issue, page)
 }
 
+/// Random tales a channel sees before one may come again (while others remain).
+pub const NOT_AGAIN_WITHIN: u32 = 10;
+
+/// A random tale for `channel`: none of the channel's last [`NOT_AGAIN_WITHIN`] random
+/// tales while the archive has others; recorded as shown.
+pub async fn random_for(store: &Store, channel: u64) -> Result<Reply, AnswerError> {
+    let tales = store.tale_numbers().await?;
+    let recent = store.recent_random_tales(channel, NOT_AGAIN_WITHIN).await?;
+    let fresh: Vec<u32> = tales
+        .iter()
+        .copied()
+        .filter(|n| !recent.contains(n))
+        .collect();
+    let pool = if fresh.is_empty() { &tales } else { &fresh };
+    let number = *pool
+        .choose(&mut rand::thread_rng())
+        .ok_or(AnswerError::EmptyArchive)?;
+    store
+        .record_random_tale(channel, number, NOT_AGAIN_WITHIN)
+        .await?;
+    let issue = find_issue(store, number.into()).await?;
+    render(&issue, 1)
+}
+
 /// A page of an issue's tale.
 pub fn render(issue: &Issue, page: u32) -> Result<Reply, AnswerError> {
     let tale = issue

@@ -171,6 +171,42 @@ impl Store {
         Ok(rows.into_iter().map(IssueTitle::from).collect())
     }
 
+    /// The issues whose tales were last shown at random in `channel`, newest first, at
+    /// most `count`.
+    pub async fn recent_random_tales(&self, channel: u64, count: u32) -> Result<Vec<u32>> {
+        Ok(sqlx::query_scalar(
+            "SELECT issue FROM random_tales WHERE channel = ? ORDER BY shown DESC LIMIT ?",
+        )
+        .bind(channel as i64)
+        .bind(count)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Records that issue `issue`'s tale was shown at random in `channel`, keeping only
+    /// the channel's last `keep`.
+    pub async fn record_random_tale(&self, channel: u64, issue: u32, keep: u32) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO random_tales (channel, shown, issue)
+             VALUES (?1, coalesce((SELECT max(shown) FROM random_tales WHERE channel = ?1), 0) + 1, ?2)",
+        )
+        .bind(channel as i64)
+        .bind(issue)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM random_tales WHERE channel = ?1 AND shown <=
+                 (SELECT max(shown) FROM random_tales WHERE channel = ?1) - ?2",
+        )
+        .bind(channel as i64)
+        .bind(keep)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Issues that end with a tale, ascending.
     pub async fn tale_numbers(&self) -> Result<Vec<u32>> {
         Ok(sqlx::query_scalar("SELECT issue FROM tales ORDER BY issue")

@@ -17,3 +17,12 @@ INSERT INTO search_words (rowid, heading, teaser, body, sources)
     SELECT rowid, heading, teaser, body, sources FROM search_index;
 
 CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_words, row);
+
+-- The random tales /tale showed in each channel (any key for "where it was asked"), so that
+-- the next random one is none of the channel's last few while others remain.
+CREATE TABLE random_tales (
+    channel INTEGER NOT NULL,
+    shown   INTEGER NOT NULL,  -- order of showing in the channel, from 1
+    issue   INTEGER NOT NULL,
+    PRIMARY KEY (channel, shown)
+) STRICT;
