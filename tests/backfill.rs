@@ -6,7 +6,7 @@
 mod backfill_site;
 mod cli_support;
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use backfill_site::{issue_post, other_post, Fault, Post, Site};
@@ -131,6 +131,29 @@ fn body_requests(site: &Site) -> Vec<(String, usize)> {
         .into_iter()
         .filter(|(target, _)| target.starts_with("/api/v1/posts/"))
         .collect()
+}
+
+/// Starts a backfill of both homes slow enough (40 ms between requests) to be stopped
+/// part-way.
+fn start_backfill(workspace: &Workspace, site: &Site, output: fn() -> Stdio) -> Child {
+    let (substack, wordpress) = (site.substack_url(), site.wordpress_url());
+    Command::new(env!("CARGO_BIN_EXE_importai-bot"))
+        .args(["--database-url", &workspace.url, "backfill"])
+        .args([&substack, &wordpress, "--delay", "40"])
+        .env_remove("DATABASE_URL")
+        .stdout(output())
+        .stderr(output())
+        .spawn()
+        .expect("the binary runs")
+}
+
+/// Waits until the site has served `count` issue bodies.
+fn wait_for_bodies(site: &Site, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while body_requests(site).len() < count {
+        assert!(Instant::now() < deadline, "the backfill never got going");
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 #[test]
@@ -325,26 +348,8 @@ fn a_backfill_killed_part_way_resumes_without_fetching_anything_twice() {
 
     let site = both_homes();
     let workspace = Workspace::new();
-    let (substack, wordpress) = (site.substack_url(), site.wordpress_url());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_importai-bot"))
-        .args([
-            "--database-url",
-            &workspace.url,
-            "backfill",
-            &substack,
-            &wordpress,
-        ])
-        .args(["--delay", "40"])
-        .env_remove("DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary runs");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while body_requests(&site).len() < 8 {
-        assert!(Instant::now() < deadline, "the backfill never got going");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut child = start_backfill(&workspace, &site, Stdio::null);
+    wait_for_bodies(&site, 8);
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
     let first = site.requests();
@@ -415,4 +420,68 @@ fn a_dry_run_only_reads_the_listings() {
     );
     assert!(body_requests(&site).is_empty());
     assert!(!workspace.dir.path().join("archive.db").exists());
+}
+
+#[test]
+fn ctrl_c_stops_after_the_request_in_flight_and_says_how_to_resume() {
+    let site = both_homes();
+    let workspace = Workspace::new();
+    let (substack, wordpress) = (site.substack_url(), site.wordpress_url());
+    let child = start_backfill(&workspace, &site, Stdio::piped);
+    wait_for_bodies(&site, 5);
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let output = child.wait_with_output().expect("it ends");
+    let run = cli_support::Run(output);
+    assert_eq!(
+        run.0.status.code(),
+        Some(130),
+        "{}\n{}",
+        run.stdout(),
+        run.stderr()
+    );
+    assert!(
+        run.stderr()
+            .contains("stopping after the request in flight"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stdout().contains("again to resume where it stopped")
+            && run
+                .stdout()
+                .contains(&format!("`importai-bot backfill {substack} {wordpress}`")),
+        "{}",
+        run.stdout()
+    );
+    let stopped_at = body_requests(&site).len();
+    assert!(
+        stopped_at < BOTH.count() + SUBSTACK_ONLY.count(),
+        "stopped too late"
+    );
+
+    let resumed = backfill(&workspace, &site, &[]);
+    resumed.assert_ok();
+    assert!(
+        body_requests(&site).iter().all(|(_, n)| *n == 1),
+        "a body was fetched twice"
+    );
+    let stored: usize = ["added", "unchanged"]
+        .iter()
+        .map(|word| {
+            let summary = summary_line(&resumed);
+            summary
+                .split(", ")
+                .find_map(|part| {
+                    part.trim_start_matches("backfill: ")
+                        .strip_suffix(&format!(" {word}"))
+                        .map(|n| n.parse::<usize>().unwrap())
+                })
+                .unwrap_or(0)
+        })
+        .sum();
+    assert_eq!(stored, ISSUES, "{}", summary_line(&resumed));
 }

@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::Args;
+use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio_util::sync::CancellationToken;
 
 use crate::backfill::polite::PoliteClient;
-use crate::backfill::{Backfill, Event, Failure, Observer, Options, Summary};
+use crate::backfill::{Backfill, Event, Failure, Observer, Options, Quiet, Summary};
 use crate::follow::{FetchLimits, Fetcher};
 use crate::store::Store;
 
@@ -28,7 +28,7 @@ const STOPPED_STATUS: u8 = 130;
 /// backfill stopped by Ctrl-C, a crash or a lost network resumes where it stopped when run
 /// again, and a backfill of an archive already filled fetches no issue again and prints
 /// `unchanged`. Exits with status 1 if any issue failed, 130 if stopped.
-#[derive(Debug, Args)]
+#[derive(Debug, Parser)]
 pub struct BackfillArgs {
     /// Base URLs of Substack publications or WordPress sites [default: https://importai.substack.com https://jack-clark.net]
     #[arg(value_name = "SITE")]
@@ -93,6 +93,37 @@ pub async fn run(database_url: &str, args: BackfillArgs) -> anyhow::Result<ExitC
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    })
+}
+
+/// `serve`'s backfill: one run over the default sites at the default politeness, in the
+/// background, logging only its summary and failures. What it stores is not announced:
+/// announcements are for issues that arrive through the feed.
+pub fn spawn_quietly(store: Store, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let args = BackfillArgs::parse_from(["backfill"]);
+        let client = match client(&args, stop) {
+            Ok(client) => client,
+            Err(error) => {
+                tracing::warn!("the backfill cannot start: {error:#}");
+                return;
+            }
+        };
+        let summary = Backfill::new(Some(&store), &client, &Quiet)
+            .run(&Options::default())
+            .await;
+        for failure in &summary.failures {
+            tracing::warn!("backfill failed: {}", failure_line(failure));
+        }
+        tracing::info!(
+            added = summary.added,
+            updated = summary.updated,
+            unchanged = summary.unchanged,
+            skipped = summary.skipped,
+            failed = summary.failures.len(),
+            stopped = summary.stopped,
+            "backfill done"
+        );
     })
 }
 
