@@ -216,8 +216,13 @@ fn both_homes_fill_the_archive_once_and_a_second_run_changes_nothing() {
     assert!(bodies.iter().all(|(_, n)| *n == 1), "{bodies:?}");
 
     let before = export_all(&workspace);
+    let first_run = site.log().len();
     let again = backfill(&workspace, &site, &[]);
     again.assert_ok();
+    // The listings were asked again, conditionally, and each answered 304.
+    let listings: Vec<_> = site.log().split_off(first_run);
+    assert!(!listings.is_empty());
+    assert!(listings.iter().all(|r| r.not_modified), "{listings:?}");
     assert_eq!(
         summary_line(&again),
         format!(

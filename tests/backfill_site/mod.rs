@@ -56,6 +56,8 @@ pub struct Request {
     pub home: &'static str,
     pub target: String,
     pub at: std::time::Instant,
+    /// Answered 304: the request carried the listing's current ETag.
+    pub not_modified: bool,
 }
 
 /// The running site. Its servers live on a runtime of their own, so tests can run the
@@ -146,7 +148,12 @@ async fn serve(state: Arc<Mutex<State>>, home: Home) -> SocketAddr {
     let app = Router::new().fallback(move |request: axum::http::Request<Body>| {
         let state = Arc::clone(&state);
         let uri = request.uri().clone();
-        async move { answer(&state, home, &uri).await }
+        let if_none_match = request
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        async move { answer(&state, home, &uri, if_none_match).await }
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -156,25 +163,38 @@ async fn serve(state: Arc<Mutex<State>>, home: Home) -> SocketAddr {
     addr
 }
 
-async fn answer(state: &Mutex<State>, home: Home, uri: &axum::http::Uri) -> Response<Body> {
+async fn answer(
+    state: &Mutex<State>,
+    home: Home,
+    uri: &axum::http::Uri,
+    if_none_match: Option<String>,
+) -> Response<Body> {
     let target = uri
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
     let fault = {
         let mut state = state.lock().unwrap();
-        let home = match home {
+        let name = match home {
             Home::Substack => "substack",
             Home::WordPress => "wordpress",
         };
+        let etag = listing_etag(&state, home, uri);
+        let not_modified = etag.is_some() && etag == if_none_match;
         *state.requests.entry(target.clone()).or_default() += 1;
         state.log.push(Request {
-            home,
+            home: name,
             target: target.clone(),
             at: std::time::Instant::now(),
+            not_modified,
         });
-        state.faults.remove(&(home, target.clone()))
+        let fault = state.faults.remove(&(name, target.clone()));
+        if fault.is_none() && not_modified {
+            return status(StatusCode::NOT_MODIFIED);
+        }
+        (fault, etag)
     };
+    let (fault, etag) = fault;
     match fault {
         Some(Fault::RateLimited(seconds)) => {
             return Response::builder()
@@ -201,7 +221,43 @@ async fn answer(state: &Mutex<State>, home: Home, uri: &axum::http::Uri) -> Resp
             .and_then(|v| v.parse::<usize>().ok())
             .unwrap_or(default)
     };
-    let state = state.lock().unwrap();
+    let mut response = listing_or_post(&state.lock().unwrap(), home, path, &number);
+    if let (Some(etag), true) = (etag, response.status().is_success()) {
+        response
+            .headers_mut()
+            .insert(header::ETAG, etag.parse().unwrap());
+    }
+    response
+}
+
+/// A listing's ETag: it changes whenever the home's posts do. None for other paths.
+fn listing_etag(state: &State, home: Home, uri: &axum::http::Uri) -> Option<String> {
+    let listing = matches!(
+        uri.path(),
+        "/api/v1/archive" | "/wp-json/wp/v2/posts" | "/feed/"
+    );
+    if !listing || (state.rest_off && uri.path() == "/wp-json/wp/v2/posts") {
+        return None;
+    }
+    use std::hash::{Hash, Hasher};
+    let posts = match home {
+        Home::Substack => &state.substack,
+        Home::WordPress => &state.wordpress,
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    uri.to_string().hash(&mut hasher);
+    for post in posts {
+        (&post.slug, &post.title, &post.body_html).hash(&mut hasher);
+    }
+    Some(format!("\"{:x}\"", hasher.finish()))
+}
+
+fn listing_or_post(
+    state: &State,
+    home: Home,
+    path: &str,
+    number: &dyn Fn(&str, usize) -> usize,
+) -> Response<Body> {
     match home {
         Home::Substack => {
             if path == "/api/v1/archive" {
@@ -242,7 +298,13 @@ async fn answer(state: &Mutex<State>, home: Home, uri: &axum::http::Uri) -> Resp
                     return response;
                 }
                 let per_page = number("per_page", 10).min(100);
-                let page = number("page", 1).max(1);
+                let page = number("page", 1);
+                if page == 0 {
+                    let invalid = serde_json::json!({"code": "rest_invalid_param"});
+                    let mut response = json(&invalid, &[]);
+                    *response.status_mut() = StatusCode::BAD_REQUEST;
+                    return response;
+                }
                 let total = state.wordpress.len();
                 let pages = total.div_ceil(per_page).max(1);
                 if page > pages {

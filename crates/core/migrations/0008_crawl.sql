@@ -26,3 +26,13 @@ CREATE TABLE crawl_posts (
 ) STRICT;
 
 CREATE INDEX crawl_posts_issue ON crawl_posts (issue);
+
+-- The validators each listing page was last served with, for a conditional GET: a listing
+-- unchanged since the last backfill costs a 304 per page. `last_page` says whether that
+-- page ended the listing.
+CREATE TABLE crawl_listings (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    last_page     INTEGER NOT NULL DEFAULT 0
+) STRICT;

@@ -27,7 +27,19 @@ use futures_util::future::join_all;
 
 use self::polite::PoliteClient;
 use self::read::Body;
-use crate::store::{CrawlPost, CrawlSite, CrawledPost, IngestOutcome, Store};
+use crate::store::{
+    CrawlListing, CrawlPost, CrawlSite, CrawledPost, IngestOutcome, Store, Validators,
+};
+
+/// One listing page as fetched.
+#[derive(Debug, Clone, Default)]
+pub struct Listed {
+    pub posts: Vec<CrawlPost>,
+    /// To send back on the next request for the page.
+    pub validators: Validators,
+    /// The number of pages, when the site says (WordPress's `X-WP-TotalPages`).
+    pub total_pages: Option<i64>,
+}
 
 /// The two homes of Import AI: Substack since 2023, WordPress since the first issue.
 pub const DEFAULT_SITES: [&str; 2] = ["https://importai.substack.com", "https://jack-clark.net"];
@@ -279,7 +291,7 @@ impl<'a> Backfill<'a> {
             if self.client.stopped() {
                 break false;
             }
-            let (posts, next) = match self.listing_page(site, &current).await {
+            let (posts, next, listing) = match self.listing_page(site, &current).await {
                 Ok(page) => page,
                 Err(failure) => {
                     // Stopping is not a failure of the site.
@@ -296,7 +308,10 @@ impl<'a> Backfill<'a> {
                 skipped: posts.len() - issues,
             });
             if let Some(store) = self.store {
-                if let Err(error) = store.crawl_page(site, &next, &posts).await {
+                if let Err(error) = store
+                    .crawl_page(site, &next, &posts, listing.as_ref())
+                    .await
+                {
                     self.fail(Failure {
                         issue: None,
                         url: site.to_owned(),
@@ -337,62 +352,116 @@ impl<'a> Backfill<'a> {
         (posts, complete)
     }
 
-    /// One listing page at `state`: its posts and the state after it.
+    /// One listing page at `state`: its posts, the state after it, and the page's
+    /// validators to keep. A page unchanged since the last backfill (304) lists no post: its
+    /// posts are in the crawl table already.
     async fn listing_page(
         &self,
         site: &str,
         state: &CrawlSite,
-    ) -> Result<(Vec<CrawlPost>, CrawlSite), Failure> {
+    ) -> Result<(Vec<CrawlPost>, CrawlSite, Option<CrawlListing>), Failure> {
         let page = state.next_page;
-        let next = |home: Home, next_page: i64, discovered: bool| CrawlSite {
-            home: home.as_str().to_owned(),
-            next_page,
-            discovered,
+        let home = Home::parse(&state.home);
+        let url = match home {
+            None | Some(Home::Substack) => substack::archive_url(site, page),
+            Some(Home::WordPress) => wordpress::rest_url(site, page),
+            Some(Home::WordPressFeed) => wordpress::feed_url(site, page),
         };
-        let failure = |url: String, reason: String| Failure {
+        let failure = |reason: String| Failure {
             issue: None,
-            url,
+            url: url.clone(),
             reason,
         };
-        match Home::parse(&state.home) {
-            None => match substack::archive_page(self.client, site, page).await {
-                Ok(posts) => {
-                    let done = posts.is_empty();
-                    Ok((
-                        posts,
-                        next(Home::Substack, page + substack::PAGE_SIZE, done),
-                    ))
+        let known = match (home, self.store) {
+            (Some(_), Some(store)) => store
+                .crawl_listing(&url)
+                .await
+                .map_err(|e| failure(format!("cannot read the crawl table: {e}")))?,
+            _ => None,
+        };
+        let last = known
+            .as_ref()
+            .map(|k| k.validators.clone())
+            .unwrap_or_default();
+        let advance = |home: Home, listed: Option<Listed>, ends: &dyn Fn(&Listed) -> bool| {
+            let step = match home {
+                Home::Substack => substack::PAGE_SIZE,
+                Home::WordPress | Home::WordPressFeed => 1,
+            };
+            let (posts, last_page, listing) = match listed {
+                Some(listed) => {
+                    let last_page = ends(&listed);
+                    let listing = CrawlListing {
+                        url: url.clone(),
+                        validators: listed.validators,
+                        last_page,
+                    };
+                    (listed.posts, last_page, Some(listing))
                 }
+                None => (
+                    Vec::new(),
+                    known.as_ref().is_some_and(|k| k.last_page),
+                    None,
+                ),
+            };
+            let next = CrawlSite {
+                home: home.as_str().to_owned(),
+                next_page: page + step,
+                discovered: last_page,
+            };
+            (posts, next, listing)
+        };
+        let empty = |listed: &Listed| listed.posts.is_empty();
+        match home {
+            None => match substack::archive_page(self.client, site, page, &last).await {
+                Ok(listed) => Ok(advance(Home::Substack, listed, &empty)),
                 Err(substack::SubstackError::Request(polite::RequestError::Stopped)) => {
-                    Err(failure(site.to_owned(), "stopped".into()))
+                    Err(failure("stopped".into()))
                 }
                 // Not a Substack: try it as WordPress.
-                Err(_) => Ok((Vec::new(), next(Home::WordPress, 1, false))),
+                Err(_) => Ok((
+                    Vec::new(),
+                    CrawlSite {
+                        home: Home::WordPress.as_str().to_owned(),
+                        next_page: Home::WordPress.first_page(),
+                        discovered: false,
+                    },
+                    None,
+                )),
             },
             Some(Home::Substack) => {
-                let posts = substack::archive_page(self.client, site, page)
+                let listed = substack::archive_page(self.client, site, page, &last)
                     .await
-                    .map_err(|e| failure(substack::archive_url(site, page), e.to_string()))?;
-                let done = posts.is_empty();
-                Ok((
-                    posts,
-                    next(Home::Substack, page + substack::PAGE_SIZE, done),
-                ))
+                    .map_err(|e| failure(e.to_string()))?;
+                Ok(advance(Home::Substack, listed, &empty))
             }
-            Some(Home::WordPress) => match wordpress::rest_page(self.client, site, page).await {
-                Ok((posts, total)) => Ok((posts, next(Home::WordPress, page + 1, page >= total))),
-                Err(error) if page == 1 && error.rest_is_off() => {
-                    tracing::info!(site, %error, "the REST API is off; reading the feed");
-                    Ok((Vec::new(), next(Home::WordPressFeed, 1, false)))
+            Some(Home::WordPress) => {
+                match wordpress::rest_page(self.client, site, page, &last).await {
+                    Ok(listed) => {
+                        // Without a page count, a short page is the last.
+                        let ends = |listed: &Listed| match listed.total_pages {
+                            Some(total) => page >= total,
+                            None => (listed.posts.len() as i64) < wordpress::PAGE_SIZE,
+                        };
+                        Ok(advance(Home::WordPress, listed, &ends))
+                    }
+                    Err(error) if page == 1 && error.rest_is_off() => {
+                        tracing::info!(site, %error, "the REST API is off; reading the feed");
+                        let feed = CrawlSite {
+                            home: Home::WordPressFeed.as_str().to_owned(),
+                            next_page: Home::WordPressFeed.first_page(),
+                            discovered: false,
+                        };
+                        Ok((Vec::new(), feed, None))
+                    }
+                    Err(error) => Err(failure(error.to_string())),
                 }
-                Err(error) => Err(failure(wordpress::rest_url(site, page), error.to_string())),
-            },
+            }
             Some(Home::WordPressFeed) => {
-                let posts = wordpress::feed_page(self.client, site, page)
+                let listed = wordpress::feed_page(self.client, site, page, &last)
                     .await
-                    .map_err(|e| failure(wordpress::feed_url(site, page), e.to_string()))?;
-                let done = posts.is_empty();
-                Ok((posts, next(Home::WordPressFeed, page + 1, done)))
+                    .map_err(|e| failure(e.to_string()))?;
+                Ok(advance(Home::WordPressFeed, listed, &empty))
             }
         }
     }
@@ -450,7 +519,8 @@ impl<'a> Backfill<'a> {
         }
         let clean = complete && !self.client.stopped();
         if let (true, Some(store)) = (clean, self.store) {
-            if let Err(error) = store.crawl_finish(site).await {
+            let first_page = first_page_of(site, store).await;
+            if let Err(error) = store.crawl_finish(site, first_page).await {
                 tracing::warn!(%error, site, "cannot record the end of the backfill");
             }
         }
@@ -496,6 +566,13 @@ impl<'a> Backfill<'a> {
             .map_err(|error| failure(&post.url, format!("cannot store it: {error}")))?;
         Ok(Some((issue.title, stored.outcome)))
     }
+}
+
+/// The first listing page of the kind of site `site` was found to be.
+async fn first_page_of(site: &str, store: &Store) -> i64 {
+    let home = store.crawl_site(site).await.ok().flatten();
+    home.and_then(|state| Home::parse(&state.home))
+        .map_or(0, Home::first_page)
 }
 
 /// Whether a discovered issue is to be fetched under `since`.

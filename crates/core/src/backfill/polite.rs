@@ -36,6 +36,15 @@ pub enum RequestError {
     Stopped,
 }
 
+/// A page fetched.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub bytes: Vec<u8>,
+    pub headers: HeaderMap,
+    /// To send back on the next request for the same URL.
+    pub validators: Validators,
+}
+
 /// An HTTP client shared by every site of a crawl.
 #[derive(Debug)]
 pub struct PoliteClient {
@@ -72,6 +81,17 @@ impl PoliteClient {
 
     /// GETs `url`, returning its body and headers.
     pub async fn get(&self, url: &str) -> Result<(Vec<u8>, HeaderMap), RequestError> {
+        let fetched = self.get_if_changed(url, &Validators::default()).await?;
+        Ok(fetched.map_or_else(Default::default, |page| (page.bytes, page.headers)))
+    }
+
+    /// GETs `url` with the validators of the last fetch: None when the server answers that
+    /// nothing changed (304).
+    pub async fn get_if_changed(
+        &self,
+        url: &str,
+        last: &Validators,
+    ) -> Result<Option<Page>, RequestError> {
         let mut failures = 0;
         let mut rate_limited = 0;
         loop {
@@ -81,15 +101,22 @@ impl PoliteClient {
                 .await
                 .map_err(|_| RequestError::Stopped)?;
             self.wait_for_slot(url).await?;
-            let fetched = self
-                .fetcher
-                .get_with_headers(url, &Validators::default())
-                .await;
+            let fetched = self.fetcher.get_with_headers(url, last).await;
             drop(permit);
             let error = match fetched {
-                Ok((Fetched::Body { bytes, .. }, headers)) => return Ok((bytes, headers)),
-                // Never asked for: no validators were sent.
-                Ok((Fetched::NotModified, headers)) => return Ok((Vec::new(), headers)),
+                Ok((
+                    Fetched::Body {
+                        bytes, validators, ..
+                    },
+                    headers,
+                )) => {
+                    return Ok(Some(Page {
+                        bytes,
+                        headers,
+                        validators,
+                    }))
+                }
+                Ok((Fetched::NotModified, _)) => return Ok(None),
                 Err(error) => error,
             };
             let pause = match &error {

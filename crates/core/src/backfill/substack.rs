@@ -5,8 +5,8 @@ use serde::Deserialize;
 
 use super::polite::{PoliteClient, RequestError};
 use super::read::Body;
-use super::titles;
-use crate::store::CrawlPost;
+use super::{titles, Listed};
+use crate::store::{CrawlPost, Validators};
 
 /// Posts per archive page (the most Substack serves).
 pub const PAGE_SIZE: i64 = 50;
@@ -41,17 +41,21 @@ pub fn archive_url(base: &str, offset: i64) -> String {
     format!("{base}/api/v1/archive?sort=new&offset={offset}&limit={PAGE_SIZE}")
 }
 
-/// The posts at `offset` of the archive; an empty page ends it.
+/// The posts at `offset` of the archive (an empty page ends it); None when the page is as
+/// it was when `last` was served.
 pub async fn archive_page(
     client: &PoliteClient,
     base: &str,
     offset: i64,
-) -> Result<Vec<CrawlPost>, SubstackError> {
+    last: &Validators,
+) -> Result<Option<Listed>, SubstackError> {
     let url = archive_url(base, offset);
-    let (bytes, _) = client.get(&url).await?;
-    let posts: Vec<ArchivePost> = serde_json::from_slice(&bytes)
+    let Some(page) = client.get_if_changed(&url, last).await? else {
+        return Ok(None);
+    };
+    let posts: Vec<ArchivePost> = serde_json::from_slice(&page.bytes)
         .map_err(|error| SubstackError::NotAnArchive(error.to_string()))?;
-    Ok(posts
+    let posts = posts
         .into_iter()
         .map(|post| {
             let title = post.title.unwrap_or_default().trim().to_owned();
@@ -68,7 +72,12 @@ pub async fn archive_page(
                 body: None,
             }
         })
-        .collect())
+        .collect();
+    Ok(Some(Listed {
+        posts,
+        validators: page.validators,
+        total_pages: None,
+    }))
 }
 
 /// A post's body: from the post API, else (no body there, for a paid post or an API

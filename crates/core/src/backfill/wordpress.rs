@@ -6,10 +6,10 @@ use reqwest::StatusCode;
 use serde::Deserialize;
 
 use super::polite::{PoliteClient, RequestError};
-use super::titles;
+use super::{titles, Listed};
 use crate::archive::feed::plain_text;
 use crate::follow::FetchError;
-use crate::store::CrawlPost;
+use crate::store::{CrawlPost, Validators};
 
 /// Posts per REST page (the most WordPress serves).
 pub const PAGE_SIZE: i64 = 100;
@@ -65,20 +65,24 @@ pub fn feed_url(base: &str, page: i64) -> String {
     format!("{base}/feed/?paged={page}")
 }
 
-/// REST page `page` (from 1): its posts and the number of pages.
+/// REST page `page` (from 1): its posts and the number of pages; None when the page is as
+/// it was when `last` was served.
 pub async fn rest_page(
     client: &PoliteClient,
     base: &str,
     page: i64,
-) -> Result<(Vec<CrawlPost>, i64), WordPressError> {
-    let (bytes, headers) = client.get(&rest_url(base, page)).await?;
-    let posts: Vec<RestPost> = serde_json::from_slice(&bytes)
+    last: &Validators,
+) -> Result<Option<Listed>, WordPressError> {
+    let Some(fetched) = client.get_if_changed(&rest_url(base, page), last).await? else {
+        return Ok(None);
+    };
+    let posts: Vec<RestPost> = serde_json::from_slice(&fetched.bytes)
         .map_err(|error| WordPressError::NotPosts(error.to_string()))?;
-    let total_pages = headers
+    let total_pages = fetched
+        .headers
         .get("x-wp-totalpages")
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or(page);
+        .and_then(|value| value.trim().parse().ok());
     let posts = posts
         .into_iter()
         .map(|post| {
@@ -91,26 +95,33 @@ pub async fn rest_page(
             )
         })
         .collect();
-    Ok((posts, total_pages))
+    Ok(Some(Listed {
+        posts,
+        validators: fetched.validators,
+        total_pages,
+    }))
 }
 
-/// Feed page `page` (from 1); an empty list, or a 404 past the first page, ends the feed.
+/// Feed page `page` (from 1): an empty list, or a 404 past the first page, ends the feed;
+/// None when the page is as it was when `last` was served.
 pub async fn feed_page(
     client: &PoliteClient,
     base: &str,
     page: i64,
-) -> Result<Vec<CrawlPost>, WordPressError> {
-    let bytes = match client.get(&feed_url(base, page)).await {
-        Ok((bytes, _)) => bytes,
+    last: &Validators,
+) -> Result<Option<Listed>, WordPressError> {
+    let fetched = match client.get_if_changed(&feed_url(base, page), last).await {
+        Ok(Some(fetched)) => fetched,
+        Ok(None) => return Ok(None),
         Err(RequestError::Fetch(FetchError::Status {
             status: StatusCode::NOT_FOUND,
             ..
-        })) if page > 1 => return Ok(Vec::new()),
+        })) if page > 1 => return Ok(Some(Listed::default())),
         Err(error) => return Err(error.into()),
     };
-    let feed = feed_rs::parser::parse(&bytes[..])
+    let feed = feed_rs::parser::parse(&fetched.bytes[..])
         .map_err(|error| WordPressError::Feed(error.to_string()))?;
-    Ok(feed
+    let posts = feed
         .entries
         .into_iter()
         .filter_map(|entry| {
@@ -124,7 +135,12 @@ pub async fn feed_page(
             let published = entry.published.or(entry.updated).map(|at| at.to_rfc3339());
             Some(listed(link.clone(), &title, link, published, body))
         })
-        .collect())
+        .collect();
+    Ok(Some(Listed {
+        posts,
+        validators: fetched.validators,
+        total_pages: None,
+    }))
 }
 
 fn listed(

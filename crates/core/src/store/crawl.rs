@@ -4,7 +4,7 @@
 //! never fetched again once its issue is stored.
 
 use super::ingest::{check_storable, upsert, Ingested};
-use super::{Result, Store};
+use super::{Result, Store, Validators};
 use crate::archive::Issue;
 
 /// Where discovery of a site stands.
@@ -14,6 +14,14 @@ pub struct CrawlSite {
     pub home: String,
     pub next_page: i64,
     pub discovered: bool,
+}
+
+/// A listing page as last served: its validators, and whether it ended the listing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CrawlListing {
+    pub url: String,
+    pub validators: Validators,
+    pub last_page: bool,
 }
 
 /// A post as discovered in a site's listing.
@@ -64,13 +72,32 @@ impl Store {
         }))
     }
 
-    /// Records one listing page: its posts (a post already known keeps its state) and where
-    /// discovery goes on, in one transaction.
+    /// The listing page at `url` as last served, if it was.
+    pub async fn crawl_listing(&self, url: &str) -> Result<Option<CrawlListing>> {
+        let row: Option<(Option<String>, Option<String>, i64)> = sqlx::query_as(
+            "SELECT etag, last_modified, last_page FROM crawl_listings WHERE url = ?",
+        )
+        .bind(url)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(etag, last_modified, last_page)| CrawlListing {
+            url: url.to_owned(),
+            validators: Validators {
+                etag,
+                last_modified,
+            },
+            last_page: last_page != 0,
+        }))
+    }
+
+    /// Records one listing page: its posts (a post already known keeps its state), where
+    /// discovery goes on, and the page's validators, in one transaction.
     pub async fn crawl_page(
         &self,
         site: &str,
         next: &CrawlSite,
         posts: &[CrawlPost],
+        listing: Option<&CrawlListing>,
     ) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
@@ -108,6 +135,18 @@ impl Store {
             .bind(&post.body_url)
             .bind(&post.body)
             .bind(state)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(listing) = listing {
+            sqlx::query(
+                "INSERT OR REPLACE INTO crawl_listings (url, etag, last_modified, last_page)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(&listing.url)
+            .bind(&listing.validators.etag)
+            .bind(&listing.validators.last_modified)
+            .bind(i64::from(listing.last_page))
             .execute(&mut *tx)
             .await?;
         }
@@ -194,8 +233,9 @@ impl Store {
 
     /// After a backfill that went through every post of `site`: the next one reads the
     /// listing again from its start, to find what was published since.
-    pub async fn crawl_finish(&self, site: &str) -> Result<()> {
-        sqlx::query("UPDATE crawl_sites SET next_page = 0, discovered = 0 WHERE site = ?")
+    pub async fn crawl_finish(&self, site: &str, first_page: i64) -> Result<()> {
+        sqlx::query("UPDATE crawl_sites SET next_page = ?, discovered = 0 WHERE site = ?")
+            .bind(first_page)
             .bind(site)
             .execute(&self.pool)
             .await?;

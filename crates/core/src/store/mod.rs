@@ -39,7 +39,7 @@ use crate::archive;
 pub use recent::BUDGET_BYTES as RECENT_ISSUES_BUDGET_BYTES;
 
 pub use announce::{AnnounceSettings, PendingAnnouncement};
-pub use crawl::{CrawlPost, CrawlSite, CrawledPost};
+pub use crawl::{CrawlListing, CrawlPost, CrawlSite, CrawledPost};
 pub use feed_state::{FeedIngest, FeedState, Validators};
 pub use ingest::{Copies, Ingested};
 
