@@ -583,3 +583,41 @@ fn wanted(post: &CrawledPost, since: Option<u32>) -> bool {
             .issue
             .is_some_and(|number| since.is_none_or(|since| number >= since))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_homes_of_well_known_sites_need_no_probe() {
+        assert_eq!(
+            Home::known("https://importai.substack.com"),
+            Some(Home::Substack)
+        );
+        assert_eq!(Home::known("https://jack-clark.net"), Some(Home::WordPress));
+        assert_eq!(
+            Home::known("https://x.wordpress.com/"),
+            Some(Home::WordPress)
+        );
+        assert_eq!(Home::known("http://127.0.0.1:8080"), None);
+        assert_eq!(Home::known("not a url"), None);
+        assert_eq!(
+            base_url(" https://jack-clark.net// "),
+            "https://jack-clark.net"
+        );
+        for home in [Home::Substack, Home::WordPress, Home::WordPressFeed] {
+            assert_eq!(Home::parse(home.as_str()), Some(home));
+        }
+        assert_eq!(Home::WordPress.first_page(), 1);
+        assert_eq!(Home::Substack.first_page(), 0);
+    }
+
+    #[test]
+    fn api_timestamps_give_their_day() {
+        let day = chrono::NaiveDate::from_ymd_opt(2023, 3, 20);
+        assert_eq!(read::date("2023-03-20T10:00:00.000Z"), day);
+        assert_eq!(read::date("2023-03-20T10:00:00"), day);
+        assert_eq!(read::date("Mon, 20 Mar 2023"), None);
+        assert_eq!(read::date("2023"), None);
+    }
+}
