@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// Check the settings, print them (the token hidden) and exit, without connecting.
     #[arg(long)]
     pub check_config: bool,
+    /// At start-up, run one backfill in the background (every issue from both homes, at
+    /// the default politeness); nothing it stores is announced.
+    #[arg(long, env = "BACKFILL")]
+    pub backfill: bool,
 }
 
 impl ServeArgs {

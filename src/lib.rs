@@ -4,7 +4,7 @@
 //! [`importai_core`]) -> [`discord`] or [`console`]. The core's modules are re-exported here
 //! under their own names.
 
-pub use importai_core::{answers, archive, clock, daily, follow, outbox, store};
+pub use importai_core::{answers, archive, backfill, clock, daily, follow, outbox, store};
 
 pub mod cli;
 pub mod config;

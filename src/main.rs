@@ -25,6 +25,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Ingest(cli::ingest::IngestArgs),
+    Backfill(cli::backfill::BackfillArgs),
     Export(cli::export::ExportArgs),
     /// Ask what the bot would answer: `ask issue 310`, `ask search "chess" --json`.
     Ask(importai_bot::console::ask::AskArgs),
@@ -69,6 +70,7 @@ async fn run(args: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(ingest) => cli::ingest::run(database, ingest).await?,
         Command::Export(export) => cli::export::run(database, export).await?,
         Command::Ask(ask) => return cli::ask::run(database, ask).await,
+        Command::Backfill(backfill) => return cli::backfill::run(database, backfill).await,
         Command::Serve(serve) => cli::serve::run(database, serve).await?,
     }
     Ok(ExitCode::SUCCESS)

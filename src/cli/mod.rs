@@ -2,6 +2,7 @@
 //! These are the program's edge: they print, and they report errors with `anyhow`.
 
 pub mod ask;
+pub mod backfill;
 pub mod export;
 pub mod ingest;
 pub mod serve;

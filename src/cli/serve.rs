@@ -34,6 +34,10 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         .api_base
         .clone()
         .unwrap_or_else(|| "https://discord.com".into());
+    let stop_backfill = tokio_util::sync::CancellationToken::new();
+    let backfill = args
+        .backfill
+        .then(|| super::backfill::spawn_quietly(store.clone(), stop_backfill.clone()));
     let served = discord::run(
         settings,
         store.clone(),
@@ -42,6 +46,11 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     )
     .await
     .with_context(|| format!("the bot stopped: could not keep a connection to Discord at {api}"));
+    stop_backfill.cancel();
+    if let Some(backfill) = backfill {
+        // It stops after the request in flight; the next start resumes it.
+        let _ = backfill.await;
+    }
     store.close().await;
     tracing::info!("stopped");
     served

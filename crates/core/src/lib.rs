@@ -8,6 +8,7 @@
 
 pub mod answers;
 pub mod archive;
+pub mod backfill;
 pub mod clock;
 pub mod daily;
 pub mod follow;

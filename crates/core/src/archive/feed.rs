@@ -54,7 +54,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Document>, ArchiveError> {
 }
 
 /// A title with any markup or leftover entities (`&#8217;`) reduced to text.
-fn plain_text(title: &str) -> String {
+pub fn plain_text(title: &str) -> String {
     let paragraphs = html::read_fragment(title).unwrap_or_default();
     let text: Vec<String> = paragraphs.iter().map(|p| p.text()).collect();
     let text = text.join(" ");

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::header::{
-    HeaderMap, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    HeaderMap, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
 };
 use reqwest::StatusCode;
 use thiserror::Error;
@@ -57,7 +57,11 @@ pub enum FetchError {
     )]
     Timeout { connect: Duration, total: Duration },
     #[error("the server answered {status}")]
-    Status { status: StatusCode },
+    Status {
+        status: StatusCode,
+        /// How long the server asked to be left alone (`Retry-After` on a 429 or 503).
+        retry_after: Option<Duration>,
+    },
     #[error("the answer is larger than {} MiB, the most accepted", .max / (1024 * 1024))]
     TooLarge { max: usize },
     #[error("the request failed: {0}")]
@@ -91,6 +95,18 @@ impl Fetcher {
     /// GETs `url`, sending the validators of the last fetch so that an unchanged resource
     /// costs a 304 and no body.
     pub async fn get(&self, url: &str, last: &Validators) -> Result<Fetched, FetchError> {
+        self.get_with_headers(url, last)
+            .await
+            .map(|(fetched, _)| fetched)
+    }
+
+    /// Like [`Fetcher::get`], also returning the response's headers (an API's paging
+    /// headers, say); they are empty on a 304.
+    pub async fn get_with_headers(
+        &self,
+        url: &str,
+        last: &Validators,
+    ) -> Result<(Fetched, HeaderMap), FetchError> {
         let mut request = self.client.get(url);
         if let Some(etag) = &last.etag {
             request = request.header(IF_NONE_MATCH, etag);
@@ -101,13 +117,16 @@ impl Fetcher {
         let mut response = request.send().await.map_err(|e| self.error(e))?;
         let status = response.status();
         if status == StatusCode::NOT_MODIFIED {
-            return Ok(Fetched::NotModified);
+            return Ok((Fetched::NotModified, HeaderMap::new()));
         }
         if let Some(refused) = redirects::unfollowed(&response) {
             return Err(FetchError::Redirect(refused));
         }
         if !status.is_success() {
-            return Err(FetchError::Status { status });
+            return Err(FetchError::Status {
+                status,
+                retry_after: retry_after(response.headers()),
+            });
         }
         let max = self.limits.max_bytes;
         if response.content_length().is_some_and(|n| n > max as u64) {
@@ -122,11 +141,12 @@ impl Fetcher {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok(Fetched::Body {
+        let fetched = Fetched::Body {
             bytes,
             validators: validators(&headers),
             content_type: header(&headers, CONTENT_TYPE),
-        })
+        };
+        Ok((fetched, headers))
     }
 
     fn error(&self, error: reqwest::Error) -> FetchError {
@@ -150,6 +170,18 @@ fn validators(headers: &HeaderMap) -> Validators {
         etag: header(headers, ETAG),
         last_modified: header(headers, LAST_MODIFIED),
     }
+}
+
+/// `Retry-After` as seconds or as an HTTP date (then counted from now; a date in the past
+/// means at once).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = header(headers, RETRY_AFTER)?;
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(&value).ok()?;
+    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
 fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {

@@ -13,6 +13,7 @@
 //!   on its own.
 
 mod announce;
+mod crawl;
 mod daily;
 mod feed_state;
 mod ingest;
@@ -39,6 +40,7 @@ use crate::archive;
 pub use recent::BUDGET_BYTES as RECENT_ISSUES_BUDGET_BYTES;
 
 pub use announce::{AnnounceSettings, PendingAnnouncement};
+pub use crawl::{CrawlListing, CrawlPost, CrawlSite, CrawledPost};
 pub use feed_state::{FeedIngest, FeedState, Validators};
 pub use ingest::{Copies, Ingested};
 
