@@ -1,0 +1,127 @@
+//! Counts for `/trend`: per issue, how many sections mention a term and how many sections
+//! there are. Terms are matched by the search index, with the same tokenizer and stemming
+//! as `/search`; tales are not sections and are not counted.
+
+use chrono::NaiveDate;
+
+use super::{Result, Store};
+
+/// Characters of a term's word that are matched, as for search.
+const MAX_WORD_CHARS: usize = 64;
+/// Vocabulary words further than this from a term (in edits, a swap of neighbours being
+/// one) are not suggested.
+const MAX_SUGGESTION_EDITS: usize = 2;
+
+/// One issue's counts for a trend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueCounts {
+    pub number: u32,
+    pub published: Option<NaiveDate>,
+    /// Sections of the issue.
+    pub sections: u32,
+    /// Sections mentioning each term, in the order of the terms.
+    pub mentioning: Vec<u32>,
+}
+
+impl Store {
+    /// Every issue, oldest first, with its section count and, for each term, the number of
+    /// its sections that mention the term (all its words, as a phrase).
+    pub async fn trend_counts(&self, terms: &[String]) -> Result<Vec<IssueCounts>> {
+        let rows: Vec<(u32, Option<String>, u32)> = sqlx::query_as(
+            "SELECT issues.number, issues.published, count(sections.position)
+             FROM issues LEFT JOIN sections ON sections.issue = issues.number
+             GROUP BY issues.number ORDER BY issues.number",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts: Vec<IssueCounts> = rows
+            .into_iter()
+            .map(|(number, published, sections)| IssueCounts {
+                number,
+                published: published
+                    .and_then(|day| NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()),
+                sections,
+                mentioning: vec![0; terms.len()],
+            })
+            .collect();
+        for (at, term) in terms.iter().enumerate() {
+            let Some(phrase) = phrase_expression(term) else {
+                continue;
+            };
+            let per_issue: Vec<(u32, u32)> = sqlx::query_as(
+                "SELECT issue, count(*) FROM search_index
+                 WHERE search_index MATCH ?1 AND position IS NOT NULL GROUP BY issue",
+            )
+            .bind(phrase)
+            .fetch_all(&self.pool)
+            .await?;
+            for (number, mentioning) in per_issue {
+                if let Ok(i) = counts.binary_search_by_key(&number, |c| c.number) {
+                    counts[i].mentioning[at] = mentioning;
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The indexed word closest to `term` (a single word) within a couple of edits, the most
+    /// widely used on a tie; None for phrases or when nothing is close. Indexed words are
+    /// stems ("agent" for "agents").
+    pub async fn closest_word(&self, term: &str) -> Result<Option<String>> {
+        let words = term_words(term);
+        let [word] = words.as_slice() else {
+            return Ok(None);
+        };
+        let length = word.chars().count() as i64;
+        let candidates: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT term, doc FROM search_vocab
+             WHERE length(term) BETWEEN ?1 AND ?2 AND term <> ?3",
+        )
+        .bind(length - MAX_SUGGESTION_EDITS as i64)
+        .bind(length + MAX_SUGGESTION_EDITS as i64)
+        .bind(word)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(candidates
+            .into_iter()
+            .filter(|(candidate, _)| !candidate.chars().all(|c| c.is_ascii_digit()))
+            .map(|(candidate, doc)| (strsim::osa_distance(word, &candidate), doc, candidate))
+            .filter(|(edits, _, _)| *edits <= MAX_SUGGESTION_EDITS)
+            .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, _, candidate)| candidate))
+    }
+}
+
+/// A term's lower-cased words: its alphanumeric runs, each capped in length.
+pub fn term_words(term: &str) -> Vec<String> {
+    term.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            word.chars()
+                .take(MAX_WORD_CHARS)
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .collect()
+}
+
+/// The term as one FTS5 phrase (`"large language models"`); only alphanumeric words go in,
+/// so the reader's text is never syntax. None for a term with no words.
+fn phrase_expression(term: &str) -> Option<String> {
+    let words = term_words(term);
+    (!words.is_empty()).then(|| format!("\"{}\"", words.join(" ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_term_becomes_one_phrase_of_its_words() {
+        assert_eq!(
+            phrase_expression("Large-Language \"models\" NEAR(*)").as_deref(),
+            Some("\"large language models near\"")
+        );
+        assert_eq!(phrase_expression(" \" * - "), None);
+    }
+}
