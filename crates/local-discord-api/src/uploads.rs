@@ -47,8 +47,10 @@ pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
 
 /// What Discord would object to in the files of a request whose JSON part is `payload`.
 pub fn problems(payload: &Value, files: &[UploadedFile]) -> Vec<String> {
+    // A message body holds `attachments`; an interaction callback holds it in `data`.
     let stated: Vec<&Value> = payload
         .get("attachments")
+        .or_else(|| payload.get("data")?.get("attachments"))
         .and_then(Value::as_array)
         .map(|a| a.iter().collect())
         .unwrap_or_default();
