@@ -271,16 +271,31 @@ mod tests {
 
     #[test]
     fn the_longest_query_fits_a_custom_id_and_comes_back() {
-        let terms = vec!["x".repeat(17); MAX_TERMS].join(",");
-        assert_eq!(terms.len(), MAX_TERMS_CHARS - 1);
+        // Four distinct terms, 16 + 3 × 17 characters and three commas.
+        let longest = |letters: [char; MAX_TERMS]| -> Vec<String> {
+            letters
+                .iter()
+                .enumerate()
+                .map(|(at, c)| c.to_string().repeat(if at == 0 { 16 } else { 17 }))
+                .collect()
+        };
+        let ascii = longest(['w', 'x', 'y', 'z']);
+        assert_eq!(ascii.join(",").len(), MAX_TERMS_CHARS);
+        assert_eq!(
+            TrendQuery::parse(&TrendAsk {
+                terms: ascii.join(",") + "z",
+                ..TrendAsk::default()
+            }),
+            Err(TrendError::TermsTooLong)
+        );
         let query = TrendQuery::parse(&TrendAsk {
-            terms,
+            terms: ascii.join(","),
             from: Some(-5),
             ..TrendAsk::default()
         });
         assert_eq!(query, Err(TrendError::BadYear(-5)));
         let query = TrendQuery {
-            terms: vec!["é".repeat(17); MAX_TERMS],
+            terms: longest(['é', 'ü', 'ß', 'ø']),
             from: Some(2016),
             to: Some(2025),
             per: Per::Quarter,
