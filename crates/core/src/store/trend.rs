@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::search::ROWIDS_PER_ISSUE;
 use super::{Result, Store};
 
 /// Characters of a term's word that are matched, as for search.
@@ -48,11 +49,14 @@ impl Store {
             let Some(phrase) = phrase_expression(term) else {
                 continue;
             };
+            // The issue and position come from the rowid (see `search`), so only the index's
+            // doclists are read, never the rows' stored columns; position 0 is the tale.
             let per_issue: Vec<(u32, u32)> = sqlx::query_as(
-                "SELECT issue, count(*) FROM search_index
-                 WHERE search_index MATCH ?1 AND position IS NOT NULL GROUP BY issue",
+                "SELECT rowid / ?2, count(*) FROM search_index
+                 WHERE search_index MATCH ?1 AND rowid % ?2 <> 0 GROUP BY 1",
             )
             .bind(phrase)
+            .bind(ROWIDS_PER_ISSUE)
             .fetch_all(&self.pool)
             .await?;
             for (number, mentioning) in per_issue {
