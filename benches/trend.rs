@@ -6,6 +6,7 @@
 //! Run: `cargo bench --bench trend`
 
 #[path = "support/synthetic.rs"]
+#[allow(dead_code)] // `store` builds the undated archive
 mod synthetic;
 
 use chrono::{Days, NaiveDate};
@@ -18,20 +19,14 @@ use tokio::runtime::Runtime;
 const ISSUES: u32 = 10_000;
 const TERMS: &str = "agents, China, compute";
 
+/// The synthetic archive with an issue a week from 2016.
 async fn dated_store(path: &std::path::Path) -> Store {
-    let url = format!("sqlite://{}", path.display());
-    let store = Store::open_empty(&url).await.expect("open the bench store");
-    if store.stats().await.expect("stats").issues != ISSUES {
-        let first = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap();
-        let mut issues = synthetic::issues(&synthetic::bundled(), ISSUES);
-        for issue in &mut issues {
-            issue.published = first.checked_add_days(Days::new(7 * u64::from(issue.number)));
-        }
-        for chunk in issues.chunks(500) {
-            store.ingest_source(chunk).await.expect("ingest");
-        }
+    let first = NaiveDate::from_ymd_opt(2016, 1, 1).expect("a date");
+    let mut issues = synthetic::issues(&synthetic::bundled(), ISSUES);
+    for issue in &mut issues {
+        issue.published = first.checked_add_days(Days::new(7 * u64::from(issue.number)));
     }
-    store
+    synthetic::filled(path, issues).await
 }
 
 fn trend_bench(c: &mut Criterion) {
