@@ -1,5 +1,7 @@
 //! `importai-bot ask`: the bot's answers in a terminal, and `--json` as the exact body.
 
+mod support;
+
 use std::process::{Command, Output};
 
 use importai_bot::answers::{self, Question};
@@ -128,4 +130,35 @@ fn bad_questions_explain_themselves_and_fail_the_exit_status() {
             );
         }
     }
+}
+
+#[test]
+fn trend_writes_the_chart_and_prints_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("ask.db").display());
+    let png = dir.path().join("trend.png");
+    let output = ask(
+        &db,
+        &["trend", "agents, China", "--out", png.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let text = stdout(&output);
+    assert!(text.contains("agents: no mentions before #305"), "{text}");
+    assert!(text.contains("Chart written to"), "{text}");
+    support::chart::assert_chart(&std::fs::read(&png).unwrap(), 2);
+
+    let output = ask(&db, &["--json", "trend", "agents, China"]);
+    assert!(output.status.success(), "{output:?}");
+    let body: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(body["attachments"][0]["filename"], "trend.png");
+    assert!(body["attachments"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("china:"));
+    assert_eq!(body["embeds"][0]["image"]["url"], "attachment://trend.png");
+    assert!(stdout(&output).len() < 4000, "metadata, not the bytes");
+
+    let output = ask(&db, &["trend", "agnets"]);
+    assert!(!output.status.success());
+    assert!(stdout(&output).contains("try “agents”"));
 }

@@ -442,6 +442,17 @@ async fn channel_messages_honour_nonces_and_channel_access() {
         last.body["content"], "with a file",
         "payload_json is what gets validated"
     );
+    assert_eq!(last.files[0].bytes, b"tale");
+    let fake_png = serenity::CreateAttachment::bytes(b"not a picture".as_slice(), "chart.png");
+    let refused = http
+        .send_message(general, vec![fake_png], &json!({"content": "a chart"}))
+        .await;
+    assert_eq!(discord_error(refused).code, 50035);
+    let violations = discord.requests().pop().expect("recorded").violations;
+    assert!(
+        violations[0].contains("is not a PNG file"),
+        "{violations:?}"
+    );
 
     let gone = discord.add_channel(GUILD_ID, "gone");
     let read_only = discord.add_channel(GUILD_ID, "read-only");

@@ -80,6 +80,7 @@ fn reply_strategy() -> impl Strategy<Value = Reply> {
             )
             .collect(),
             private: false,
+            attachment: None,
         })
 }
 
@@ -142,6 +143,10 @@ proptest! {
                 Control::Button { label, target } => {
                     prop_assert!((1..=limits::BUTTON_LABEL).contains(&discord_len(label)));
                     prop_assert!(ids.insert(target.to_string()), "duplicate custom_id");
+                }
+                Control::Trend { label, query } => {
+                    prop_assert!((1..=limits::BUTTON_LABEL).contains(&discord_len(label)));
+                    prop_assert!(ids.insert(query.custom_id()), "duplicate custom_id");
                 }
                 Control::Menu { options, placeholder, .. } => {
                     prop_assert!((1..=limits::MENU_OPTIONS).contains(&options.len()));

@@ -64,12 +64,17 @@ pub fn issues(base: &[Issue], count: u32) -> Vec<Issue> {
 /// A store at `path` holding the synthetic archive of `count` issues, built once and reused
 /// while it holds that many.
 pub async fn store(path: &std::path::Path, count: u32) -> Store {
+    filled(path, issues(&bundled(), count)).await
+}
+
+/// A store at `path` holding `archive`, built once and reused while it holds as many issues.
+pub async fn filled(path: &std::path::Path, archive: Vec<Issue>) -> Store {
     let url = format!("sqlite://{}", path.display());
     let store = Store::open_empty(&url)
         .await
         .expect("open the benchmark store");
-    if store.stats().await.expect("stats").issues != count {
-        for chunk in issues(&bundled(), count).chunks(500) {
+    if store.stats().await.expect("stats").issues as usize != archive.len() {
+        for chunk in archive.chunks(500) {
             store
                 .ingest_source(chunk)
                 .await

@@ -1,5 +1,8 @@
 //! `importai-bot ask …`: the bot's answers in a terminal.
 
+use std::path::PathBuf;
+
+use crate::answers::trend::{Per, TrendAsk};
 use crate::answers::{self, Question};
 use crate::discord::render;
 use crate::store::Store;
@@ -56,6 +59,23 @@ pub enum AskCommand {
         #[arg(num_args = 1..)]
         query: Vec<String>,
     },
+    /// A chart of how often sections mention up to four terms, per issue, quarter or year.
+    Trend {
+        /// Comma-separated words or phrases, e.g. "agents, China".
+        terms: String,
+        /// First year to show.
+        #[arg(long, allow_negative_numbers = true)]
+        from: Option<i64>,
+        /// Last year to show.
+        #[arg(long, allow_negative_numbers = true)]
+        to: Option<i64>,
+        /// Length of a period: issue, quarter or year.
+        #[arg(long, default_value = "year")]
+        per: Per,
+        /// Write the chart (PNG) to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The newest issue.
     Latest,
     /// What the archive holds.
@@ -85,6 +105,18 @@ impl From<AskCommand> for Question {
             AskCommand::Tale { issue, page } => Question::Tale { issue, page },
             AskCommand::Links { issue, page } => Question::Links { issue, page },
             AskCommand::Search { query } => Question::Search(query.join(" ")),
+            AskCommand::Trend {
+                terms,
+                from,
+                to,
+                per,
+                out: _,
+            } => Question::Trend(TrendAsk {
+                terms,
+                from,
+                to,
+                per,
+            }),
             AskCommand::Latest => Question::Latest,
             AskCommand::About => Question::About,
         }
@@ -99,13 +131,34 @@ pub struct AskOutput {
 
 /// Answer the question as text or as the Discord message body.
 pub async fn ask(store: &Store, args: AskArgs) -> AskOutput {
+    let out = match &args.command {
+        AskCommand::Trend { out, .. } => out.clone(),
+        _ => None,
+    };
     let question = Question::from(args.command);
     let (reply, outcome) = answers::settle(answers::answer(store, &question).await, &question);
-    let failed = outcome != answers::Outcome::Answered;
-    let text = if args.json {
+    let mut failed = outcome != answers::Outcome::Answered;
+    let mut text = if args.json {
         format!("{}\n", render::message_json(&reply))
     } else {
         super::render(&reply)
     };
+    if let Some(attachment) = &reply.attachment {
+        let saved = match &out {
+            Some(path) => match std::fs::write(path, &attachment.bytes) {
+                Ok(()) => format!("Chart written to {}", path.display()),
+                Err(e) => {
+                    failed = true;
+                    format!("The chart could not be written to {}: {e}", path.display())
+                }
+            },
+            None => "Chart not written: add --out FILE.png to save it".to_owned(),
+        };
+        if !args.json {
+            text.push_str(&format!("\n{saved} ({} bytes).\n", attachment.bytes.len()));
+        } else if failed {
+            eprintln!("{saved}");
+        }
+    }
     AskOutput { text, failed }
 }

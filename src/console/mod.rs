@@ -7,7 +7,7 @@
 
 pub mod ask;
 
-use crate::answers::{Card, Control, Question, Reply, Target};
+use crate::answers::{Card, Control, Question, Reply};
 
 /// The reply as plain text, ending in a newline.
 pub fn render(reply: &Reply) -> String {
@@ -28,10 +28,13 @@ pub fn render(reply: &Reply) -> String {
     };
     for control in &reply.controls {
         match control {
-            Control::Button { label, target } => add(label, ask_command(*target)),
+            Control::Button { label, target } => add(label, ask_command(&Question::from(*target))),
+            Control::Trend { label, query } => {
+                add(label, ask_command(&Question::Trend(query.to_ask())))
+            }
             Control::Menu { options, .. } => {
                 for option in options {
-                    add(&option.label, ask_command(option.target));
+                    add(&option.label, ask_command(&Question::from(option.target)));
                 }
             }
         }
@@ -90,8 +93,8 @@ fn render_card(card: &Card, out: &mut String) {
 }
 
 /// The `ask` command that answers what a control opens.
-fn ask_command(target: Target) -> String {
-    match Question::from(target) {
+fn ask_command(question: &Question) -> String {
+    match question.clone() {
         Question::Issue(n) => format!("ask issue {n}"),
         Question::Section { issue, position } => format!("ask section {issue} {position}"),
         Question::SectionText {
@@ -113,6 +116,15 @@ fn ask_command(target: Target) -> String {
         Question::Links { issue, page: 1 } => format!("ask links {issue}"),
         Question::Links { issue, page } => format!("ask links {issue} --page {page}"),
         Question::Search(q) => format!("ask search {q:?}"),
+        Question::Trend(ask) => {
+            let mut command = format!("ask trend {:?} --per {}", ask.terms, ask.per.as_str());
+            for (flag, year) in [("from", ask.from), ("to", ask.to)] {
+                if let Some(year) = year {
+                    command.push_str(&format!(" --{flag} {year}"));
+                }
+            }
+            command
+        }
         Question::Latest => "ask latest".into(),
         Question::About => "ask about".into(),
     }
@@ -164,6 +176,7 @@ fn plain(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::answers::Target;
 
     #[test]
     fn escape_sequences_never_reach_the_terminal() {
@@ -192,25 +205,25 @@ mod tests {
     #[test]
     fn controls_become_ask_commands() {
         assert_eq!(
-            ask_command(Target::Section {
+            ask_command(&Question::from(Target::Section {
                 issue: 310,
                 position: 2
-            }),
+            })),
             "ask section 310 2"
         );
         assert_eq!(
-            ask_command(Target::Tale {
+            ask_command(&Question::from(Target::Tale {
                 issue: 304,
                 page: 2
-            }),
+            })),
             "ask tale --issue 304 --page 2"
         );
         assert_eq!(
-            ask_command(Target::SectionText {
+            ask_command(&Question::from(Target::SectionText {
                 issue: 310,
                 position: 2,
                 page: 3
-            }),
+            })),
             "ask section 310 2 --full --page 3"
         );
     }

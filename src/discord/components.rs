@@ -5,6 +5,7 @@
 //! tale under someone else's eyes; a click on such a private answer updates it in place.
 
 use super::{render, respond, BotError, Data};
+use crate::answers::trend::TrendQuery;
 use crate::answers::{self, AnswerError, MenuId, Question, Target};
 use serenity::all::{
     ComponentInteraction, ComponentInteractionDataKind, Context as SerenityContext,
@@ -36,7 +37,10 @@ pub async fn handle(
         .flags
         .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
     let work = async {
-        let question = Question::from(target_of(interaction)?);
+        let question = match TrendQuery::from_custom_id(&interaction.data.custom_id) {
+            Some(query) => Question::Trend(query.to_ask()),
+            None => Question::from(target_of(interaction)?),
+        };
         answers::answer(&data.store, &question).await
     };
     let defer = || async {

@@ -5,9 +5,9 @@
 
 use crate::answers::{Card, Control, LinkButton, Reply, Tone};
 use serenity::all::{
-    ButtonStyle, Colour, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedAuthor,
-    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu,
-    CreateSelectMenuKind, CreateSelectMenuOption,
+    ButtonStyle, Colour, CreateActionRow, CreateAttachment, CreateButton, CreateEmbed,
+    CreateEmbedAuthor, CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage,
+    CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
 };
 
 /// The reply as poise sends it for a slash command.
@@ -20,6 +20,12 @@ pub fn command_reply(reply: &Reply) -> poise::CreateReply {
     );
     if let Some(content) = &reply.content {
         message = message.content(content);
+    }
+    if let Some(attachment) = &reply.attachment {
+        message = message.attachment(
+            CreateAttachment::bytes(attachment.bytes.clone(), &attachment.file_name)
+                .description(&attachment.description),
+        );
     }
     message
 }
@@ -46,8 +52,13 @@ pub fn message_json(reply: &Reply) -> serde_json::Value {
         .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
 }
 
+/// The cards as embeds; the first shows the attached picture, if there is one.
 fn embeds(reply: &Reply) -> Vec<CreateEmbed> {
-    reply.cards.iter().map(embed).collect()
+    let mut embeds: Vec<CreateEmbed> = reply.cards.iter().map(embed).collect();
+    if let (Some(attachment), Some(first)) = (&reply.attachment, embeds.first_mut()) {
+        *first = first.clone().image(attachment.url());
+    }
+    embeds
 }
 
 fn embed(card: &Card) -> CreateEmbed {
@@ -111,6 +122,11 @@ fn rows(reply: &Reply) -> Vec<CreateActionRow> {
             }
             Control::Button { label, target } => buttons.push(
                 CreateButton::new(target.to_string())
+                    .label(label)
+                    .style(ButtonStyle::Secondary),
+            ),
+            Control::Trend { label, query } => buttons.push(
+                CreateButton::new(query.custom_id())
                     .label(label)
                     .style(ButtonStyle::Secondary),
             ),

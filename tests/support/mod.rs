@@ -4,5 +4,6 @@
 
 pub mod archive;
 pub mod bot;
+pub mod chart;
 /// The local Discord API, a crate of its own; tests reach it as `support::discord_api`.
 pub use local_discord_api as discord_api;

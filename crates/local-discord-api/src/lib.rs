@@ -38,6 +38,7 @@ mod recording;
 mod rest;
 mod schema;
 mod state;
+mod uploads;
 mod validate;
 
 use std::net::SocketAddr;
@@ -51,6 +52,7 @@ pub use fixtures::{InteractionBuilder, OptionKind};
 pub use objects::permissions;
 pub use recording::{Identified, Recorded, RecordedRequest};
 pub use state::{ChannelAccess, Fault};
+pub use uploads::{png_size, UploadedFile};
 pub use validate::{
     validate_command_overwrite, validate_followup_message, validate_interaction_callback,
     validate_message_create, validate_webhook_edit,

@@ -4,6 +4,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::uploads::UploadedFile;
+
 /// One REST request and how it was answered.
 #[derive(Clone, Debug)]
 pub struct RecordedRequest {
@@ -13,6 +15,8 @@ pub struct RecordedRequest {
     pub query: Option<String>,
     /// The JSON body (`payload_json` for multipart), `Null` if none.
     pub body: Value,
+    /// Files uploaded with a multipart body.
+    pub files: Vec<UploadedFile>,
     pub status: u16,
     /// Why Discord would have refused the request, if it would have.
     pub violations: Vec<String>,

@@ -112,7 +112,8 @@ fn explain_union(key: &str, schema: &Value, error: &ValidationError) -> Option<V
         })
         .min_by_key(|(mismatched, count, _)| (*mismatched, *count))
         .map(|(_, _, problems)| problems)?;
-    (!closest.is_empty()).then(|| prefixed(&at, closest))
+    // No problems left: a member matches once tolerated differences are set aside.
+    Some(prefixed(&at, closest))
 }
 
 fn member_problems(
@@ -225,11 +226,19 @@ fn compiled(key: &str, schema: &Value) -> Arc<Validator> {
 }
 
 /// Discord parses integers sent as decimal strings (serenity sends permission bit sets that
-/// way, e.g. `default_member_permissions: "32"`), though the spec types them as integers.
+/// way, e.g. `default_member_permissions: "32"`), though the spec types them as integers;
+/// and an id sent as an integer, as libraries send the index of a new attachment
+/// (`attachments: [{"id": 0, …}]` for `files[0]`), though the spec types ids as strings.
 fn is_tolerated(error: &ValidationError) -> bool {
     let ValidationErrorKind::Type { kind } = &error.kind else {
         return false;
     };
+    let id_as_integer = matches!(kind, TypeKind::Single(PrimitiveType::String))
+        && error.instance.is_u64()
+        && error.instance_path.as_str().ends_with("/id");
+    if id_as_integer {
+        return true;
+    }
     let admits_integer = match kind {
         TypeKind::Single(single) => *single == PrimitiveType::Integer,
         TypeKind::Multiple(many) => many.into_iter().any(|t| t == PrimitiveType::Integer),

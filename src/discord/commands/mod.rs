@@ -9,6 +9,7 @@ mod links;
 mod search;
 mod section;
 mod tale;
+mod trend;
 
 use super::{render, respond, BotError, Context, Data};
 use crate::answers::{self, Question};
@@ -22,6 +23,7 @@ pub fn all() -> Vec<poise::Command<Data, BotError>> {
         tale::tale(),
         links::links(),
         search::search(),
+        trend::trend(),
         latest::latest(),
         about::about(),
         daily::daily(),

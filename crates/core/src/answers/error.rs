@@ -1,6 +1,7 @@
 //! Why an answer could not be given: the reader's mistake, or ours.
 
 use super::reply::Reply;
+use super::trend::TrendError;
 use crate::store::StoreError;
 
 /// A failed answer. User errors explain what to do; internal ones are logged, not shown.
@@ -24,13 +25,17 @@ pub enum AnswerError {
     #[error("this button is from a message the bot no longer understands")]
     UnknownControl,
     #[error(transparent)]
+    Trend(#[from] TrendError),
+    #[error("the chart could not be drawn: {0}")]
+    Chart(String),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl AnswerError {
     /// Whether this is our fault (log it) rather than the reader's (explain it).
     pub fn is_internal(&self) -> bool {
-        matches!(self, AnswerError::Store(_))
+        matches!(self, AnswerError::Store(_) | AnswerError::Chart(_))
     }
 
     /// What the reader sees: a short private message that says what to do.
@@ -71,6 +76,11 @@ impl AnswerError {
             AnswerError::UnknownControl => Reply::notice(
                 "That button has expired",
                 "This control is from a message the bot no longer understands. Run the command again, e.g. `/issue`.",
+            ),
+            AnswerError::Trend(problem) => problem.to_reply(),
+            AnswerError::Chart(_) => Reply::notice(
+                "The chart could not be drawn",
+                "Something went wrong drawing the chart. Please try again in a minute; if it keeps happening, tell the server's admins.",
             ),
             AnswerError::Store(_) => Reply::notice(
                 "Something went wrong on our side",

@@ -31,6 +31,10 @@ pub const MENU_OPTION_DESCRIPTION: usize = 100;
 pub const MENU_PLACEHOLDER: usize = 150;
 pub const AUTOCOMPLETE_CHOICES: usize = 25;
 pub const CHOICE_NAME: usize = 100;
+/// An attachment's alt text.
+pub const ATTACHMENT_DESCRIPTION: usize = 1024;
+/// The largest file a bot may upload to any server (servers without boosts).
+pub const ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 
 /// Discord requires non-empty field names and values; this invisible character stands in.
 const BLANK: &str = "\u{200b}";
@@ -139,6 +143,7 @@ pub fn enforce(mut reply: Reply) -> Reply {
     reply.links = fit_links(reply.links);
     reply.controls = fit_controls(reply.controls);
     fit_rows(&mut reply);
+    fit_attachment(&mut reply);
     if reply.content.is_none() && reply.cards.is_empty() {
         // Discord rejects an empty message; say so rather than send nothing.
         reply.content = Some("Nothing to show.".to_owned());
@@ -238,6 +243,13 @@ fn fit_controls(controls: Vec<Control>) -> Vec<Control> {
                     target,
                 })
             }
+            Control::Trend { label, query } => {
+                let id = query.custom_id();
+                (discord_len(&id) <= CUSTOM_ID && ids.insert(id)).then(|| Control::Trend {
+                    label: non_blank(shorten(&label, BUTTON_LABEL)),
+                    query,
+                })
+            }
             Control::Menu {
                 id,
                 placeholder,
@@ -269,6 +281,19 @@ fn fit_controls(controls: Vec<Control>) -> Vec<Control> {
         .collect()
 }
 
+/// Alt text within its limit; a file too large to upload is dropped, and the card says so
+/// rather than point at a missing image.
+fn fit_attachment(reply: &mut Reply) {
+    let Some(attachment) = &mut reply.attachment else {
+        return;
+    };
+    attachment.description = shorten(&attachment.description, ATTACHMENT_DESCRIPTION);
+    if attachment.bytes.len() > ATTACHMENT_BYTES {
+        reply.attachment = None;
+        reply.content = Some("The chart is too large to send; the figures are below.".to_owned());
+    }
+}
+
 /// Keep what fits in five rows: each menu takes a row; buttons share rows five at a time.
 fn fit_rows(reply: &mut Reply) {
     let menus = reply
@@ -283,7 +308,7 @@ fn fit_rows(reply: &mut Reply) {
     reply.controls.retain(|c| {
         let left = match c {
             Control::Menu { .. } => &mut menus_left,
-            Control::Button { .. } => &mut buttons_left,
+            Control::Button { .. } | Control::Trend { .. } => &mut buttons_left,
         };
         let keep = *left > 0;
         *left = left.saturating_sub(1);

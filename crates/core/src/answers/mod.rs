@@ -18,9 +18,10 @@ pub mod section;
 pub mod tale;
 pub mod target;
 pub mod text;
+pub mod trend;
 
 pub use error::AnswerError;
-pub use reply::{Card, Control, Field, LinkButton, MenuId, MenuOption, Reply, Tone};
+pub use reply::{Attachment, Card, Control, Field, LinkButton, MenuId, MenuOption, Reply, Tone};
 pub use target::{SearchText, Target, UnknownTarget};
 
 use crate::archive::{Issue, FIRST_ISSUE_NUMBER};
@@ -56,6 +57,7 @@ pub enum Question {
         page: u32,
     },
     Search(String),
+    Trend(trend::TrendAsk),
     Latest,
     About,
 }
@@ -104,6 +106,7 @@ pub async fn answer(store: &Store, question: &Question) -> Result<Reply, AnswerE
         Question::RandomTale { channel } => tale::random_for(store, *channel).await?,
         Question::Links { issue, page } => links::links(store, *issue, *page).await?,
         Question::Search(query) => search::search(store, query).await?,
+        Question::Trend(ask) => trend::trend(store, ask).await?,
         Question::Latest => latest::latest(store).await?,
         Question::About => about::about(store).await?,
     };

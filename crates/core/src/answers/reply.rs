@@ -5,6 +5,7 @@
 //! restart.
 
 use super::target::Target;
+use super::trend::TrendQuery;
 
 /// One message to show a reader.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -17,6 +18,36 @@ pub struct Reply {
     pub controls: Vec<Control>,
     /// Shown only to the person who asked.
     pub private: bool,
+    /// A file sent with the message: a chart, shown as the first card's image.
+    pub attachment: Option<Attachment>,
+}
+
+/// A picture sent with a reply.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Attachment {
+    /// The file's name, which the card's image refers to (`attachment://trend.png`).
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// Alt text: what the picture shows, in words.
+    pub description: String,
+}
+
+impl Attachment {
+    /// How a card refers to the file.
+    pub fn url(&self) -> String {
+        format!("attachment://{}", self.file_name)
+    }
+}
+
+impl std::fmt::Debug for Attachment {
+    // The bytes would flood every log line that prints a reply.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("file_name", &self.file_name)
+            .field("bytes", &self.bytes.len())
+            .field("description", &self.description)
+            .finish()
+    }
 }
 
 /// A titled block of text with optional fields: an embed on Discord.
@@ -80,6 +111,11 @@ pub enum Control {
     Button {
         label: String,
         target: Target,
+    },
+    /// Redraw a trend, e.g. per quarter instead of per year; the query is the custom_id.
+    Trend {
+        label: String,
+        query: TrendQuery,
     },
     Menu {
         /// The menu's own identity, so several menus on one message stay distinct.

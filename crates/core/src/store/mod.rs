@@ -6,6 +6,7 @@
 //!   issue kept, the issue's rows the merge of its copies, upsert by content hash;
 //! - `issues`: lookups for the answers (`issue`, `issue_titles`, `mentioned_by`, ...);
 //! - `search`: full-text search that treats the reader's text as words, never as syntax;
+//! - `trend`: how many sections mention a term, per issue, for `/trend`;
 //! - `feed_state` and `announce`: following the feed, and which issues each server has been
 //!   told about;
 //! - `daily`: the daily tale's schedules;
@@ -23,6 +24,7 @@ mod outbox;
 mod recent;
 mod search;
 mod suggest;
+mod trend;
 
 pub use daily::DailySchedule;
 pub use outbox::{Claim, Delivery, DeliveryState, Kind};
@@ -43,6 +45,7 @@ pub use announce::{AnnounceSettings, PendingAnnouncement};
 pub use crawl::{CrawlListing, CrawlPost, CrawlSite, CrawledPost};
 pub use feed_state::{FeedIngest, FeedState, Validators};
 pub use ingest::{Copies, Ingested};
+pub use trend::{term_words, IssueCounts};
 
 /// Errors of the store. Messages say what went wrong and, where it helps, what to do.
 ///

@@ -12,7 +12,7 @@ use crate::archive::Issue;
 
 /// An issue's index rows have rowids `number * ROWIDS_PER_ISSUE + position`, the tale at
 /// position 0: one rowid range per issue, replaced without scanning the index.
-const ROWIDS_PER_ISSUE: i64 = 4096;
+pub(super) const ROWIDS_PER_ISSUE: i64 = 4096;
 /// The highest section position the index can hold.
 pub(super) const MAX_SECTION_POSITION: u32 = (ROWIDS_PER_ISSUE - 1) as u32;
 

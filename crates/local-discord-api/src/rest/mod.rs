@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Request, State as AxumState};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State as AxumState};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -23,11 +23,16 @@ use interactions::{followup, followup_message, interaction_callback, original_re
 use super::errors::{error_body, rejection_body, to_strings, Problem};
 use super::recording::RecordedRequest;
 use super::state::Shared;
+use super::uploads::{self, UploadedFile};
 
 const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
 
 pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
-    let app = Router::new().fallback(handle).with_state(shared);
+    // Uploads up to Discord's own request limit, not axum's default of 2 MB.
+    let app = Router::new()
+        .fallback(handle)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(shared);
     // The server ends only when the harness aborts it.
     let _ = axum::serve(listener, app).await;
 }
@@ -87,10 +92,11 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
     let headers = request.headers().clone();
-    let (body, unreadable) = match read_body(request).await {
-        Ok(body) => (body, None),
-        Err(why) => (Value::Null, Some(why)),
+    let (body, files, unreadable) = match read_body(request).await {
+        Ok((body, files)) => (body, files, None),
+        Err(why) => (Value::Null, Vec::new(), Some(why)),
     };
+    let upload_problems = uploads::problems(&body, &files);
     let route_path = path.strip_prefix("/api/v10").unwrap_or(&path).to_string();
     let reply = if !path.starts_with("/api/v10/") {
         let mut reply = Reply::error(StatusCode::NOT_FOUND, 0, "404: Not Found");
@@ -102,6 +108,13 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
             50109,
             "The request body contains invalid JSON.",
             format!("body is not JSON: {why}"),
+        )
+    } else if !upload_problems.is_empty() {
+        Reply::refused(
+            StatusCode::BAD_REQUEST,
+            50035,
+            "Invalid Form Body",
+            upload_problems.join("; "),
         )
     } else if let Some(refusal) = unauthorized(&headers, &route_path) {
         refusal
@@ -119,6 +132,7 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
             path: route_path,
             query,
             body,
+            files,
             status: reply.status.as_u16(),
             violations: reply.violations.clone(),
             unexpected: reply.unexpected,
@@ -135,9 +149,9 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
     response
 }
 
-/// The JSON body: plain, or the `payload_json` part of a multipart upload. `Err` carries a
-/// description of a body that is not JSON.
-async fn read_body(request: Request) -> Result<Value, String> {
+/// The JSON body (plain, or the `payload_json` part of a multipart upload) and the uploaded
+/// files. `Err` carries a description of a body that is not JSON.
+async fn read_body(request: Request) -> Result<(Value, Vec<UploadedFile>), String> {
     let is_multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -147,21 +161,28 @@ async fn read_body(request: Request) -> Result<Value, String> {
         let mut multipart = Multipart::from_request(request, &())
             .await
             .map_err(|e| e.to_string())?;
+        let (mut payload, mut files) = (None, Vec::new());
         while let Some(field) = multipart.next_field().await.map_err(|e| e.to_string())? {
-            if field.name() == Some("payload_json") {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "payload_json" {
                 let text = field.text().await.map_err(|e| e.to_string())?;
-                return serde_json::from_str(&text).map_err(|e| e.to_string());
+                payload = Some(serde_json::from_str(&text).map_err(|e| e.to_string())?);
+            } else {
+                let filename = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field.bytes().await.map_err(|e| e.to_string())?;
+                files.push(UploadedFile::new(name, filename, bytes.to_vec()));
             }
         }
-        return Ok(Value::Null);
+        return Ok((payload.unwrap_or(Value::Null), files));
     }
     let bytes: Bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
         .await
         .map_err(|e| e.to_string())?;
     if bytes.is_empty() {
-        return Ok(Value::Null);
+        return Ok((Value::Null, Vec::new()));
     }
-    serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+    let body = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    Ok((body, Vec::new()))
 }
 
 /// Bot routes need `Authorization: Bot <token>`; interaction and webhook routes are
