@@ -55,7 +55,7 @@ impl ServeArgs {
 }
 
 /// Checked settings as `serve --check-config` prints them, one per line; the token hidden.
-pub fn describe(settings: &BotSettings, database_url: &str) -> String {
+pub fn describe(settings: &BotSettings, database_url: &str, backfill: bool) -> String {
     let feed = settings.feed.as_ref();
     let rows = [
         ("DATABASE_URL", database_url.to_owned()),
@@ -90,6 +90,14 @@ pub fn describe(settings: &BotSettings, database_url: &str) -> String {
                 || "unused without FEED_URL".to_owned(),
                 |f| (f.interval.as_secs() / 60).to_string(),
             ),
+        ),
+        (
+            "BACKFILL",
+            match backfill {
+                true => "on: one backfill of both homes in the background at start-up",
+                false => "off",
+            }
+            .to_owned(),
         ),
     ];
     rows.iter()
@@ -324,7 +332,7 @@ mod tests {
         }
         .check()
         .unwrap();
-        let text = describe(&settings, "sqlite://archive.db");
+        let text = describe(&settings, "sqlite://archive.db", false);
         assert!(!text.contains(TOKEN) && !text.contains("MTE4"), "{text}");
         for expected in [
             "DATABASE_URL       sqlite://archive.db",
@@ -333,6 +341,7 @@ mod tests {
             "DISCORD_API_BASE   not set: https://discord.com",
             "FEED_URL           https://importai.substack.com/feed",
             "FEED_POLL_MINUTES  30",
+            "BACKFILL           off",
         ] {
             assert!(
                 text.lines().any(|line| line == expected),

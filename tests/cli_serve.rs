@@ -27,6 +27,7 @@ fn serve(dir: &Path, settings: &[(&str, &str)]) -> Command {
         .env_remove("DISCORD_API_BASE")
         .env_remove("FEED_URL")
         .env_remove("FEED_POLL_MINUTES")
+        .env_remove("BACKFILL")
         .env_remove("RUST_LOG")
         .env(
             "DATABASE_URL",
@@ -144,6 +145,7 @@ fn check_config_prints_the_settings_with_the_token_hidden_and_connects_to_nothin
             // Nothing listens here: a connection attempt would fail the run.
             ("DISCORD_API_BASE", "http://127.0.0.1:9"),
             ("FEED_URL", "https://importai.substack.com/feed"),
+            ("BACKFILL", "true"),
         ],
     );
     command.args(["--check-config", "--feed-poll-minutes", "15"]);
@@ -161,6 +163,7 @@ fn check_config_prints_the_settings_with_the_token_hidden_and_connects_to_nothin
         "FEED_URL           https://importai.substack.com/feed",
         // The flag, over the environment's default.
         "FEED_POLL_MINUTES  15",
+        "BACKFILL           on: one backfill of both homes in the background at start-up",
         "The settings are valid.",
     ] {
         assert!(

@@ -14,7 +14,10 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let settings = args.check()?;
     if args.check_config {
         store::check_url(database_url)?;
-        print!("{}", config::describe(&settings, database_url));
+        print!(
+            "{}",
+            config::describe(&settings, database_url, args.backfill)
+        );
         println!("The settings are valid.");
         return Ok(());
     }
