@@ -34,7 +34,7 @@ fn search_adversarial(c: &mut Criterion) {
             ("bundled archive", &bundled),
             ("with the 100,000-link page", &hostile),
         ] {
-            let question = Question::Search(query.to_owned());
+            let question = Question::Search(query.into());
             group.bench_with_input(BenchmarkId::new(name, query), &question, |b, question| {
                 b.to_async(&rt)
                     .iter(|| async { answers::respond(store, question).await })

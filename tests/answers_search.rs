@@ -134,7 +134,7 @@ async fn a_typo_of_each_of_twenty_frequent_words_is_corrected() {
             continue;
         }
         tried += 1;
-        let reply = answers::answer(&store, &Question::Search(typed.clone()))
+        let reply = answers::answer(&store, &Question::Search(typed.clone().into()))
             .await
             .unwrap();
         let button = reply.controls.iter().find_map(|control| match control {
@@ -229,5 +229,58 @@ async fn a_database_from_before_the_word_list_gets_its_words_at_opening() {
     assert_eq!(
         store.nearest_word("quadrupdes").await.unwrap().as_deref(),
         Some("quadrupeds")
+    );
+}
+
+#[tokio::test]
+async fn years_narrow_a_search_to_the_issues_published_in_them() {
+    use chrono::Datelike;
+    use importai_bot::answers::search::SearchAsk;
+    use importai_bot::store::Years;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(&dir).await;
+    let in_years = |from, to| Years {
+        from: Some(from),
+        to: Some(to),
+    };
+    let everywhere = store.search("models", 50).await.unwrap();
+    let narrowed = store
+        .search_years("models", 50, in_years(2025, 2026))
+        .await
+        .unwrap();
+    for hit in &narrowed {
+        let year = hit.published.map(|date| date.year());
+        assert!(
+            matches!(year, Some(2025..=2026)),
+            "issue {} ({year:?}) is outside 2025–2026",
+            hit.number
+        );
+    }
+    if corpus_support::corpus_dir().is_some() {
+        assert!(
+            !narrowed.is_empty(),
+            "the corpus has dated issues of 2025–2026"
+        );
+        assert!(narrowed.len() < everywhere.len());
+    }
+
+    let reversed = SearchAsk {
+        text: "models".into(),
+        years: in_years(2026, 2020),
+    };
+    let reply = answers::respond(&store, &Question::Search(reversed)).await;
+    assert!(reply.cards[0].title.contains("backwards"), "{reply:?}");
+
+    let later = SearchAsk {
+        text: "models".into(),
+        years: in_years(2090, 2091),
+    };
+    let reply = answers::answer(&store, &Question::Search(later))
+        .await
+        .unwrap();
+    assert_eq!(
+        reply.cards[0].title,
+        "No results for “models” from 2090 to 2091"
     );
 }

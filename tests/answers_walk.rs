@@ -170,9 +170,9 @@ async fn bad_questions_get_a_clear_valid_answer() {
             },
             "no issue 0",
         ),
-        (Question::Search(String::new()), "word or two"),
+        (Question::Search(String::new().into()), "word or two"),
         (Question::Search("   ".into()), "word or two"),
-        (Question::Search(long_query), "up to 300 characters"),
+        (Question::Search(long_query.into()), "up to 300 characters"),
     ];
     for (question, expected) in cases {
         let Err(error) = answers::answer(&store, &question).await else {

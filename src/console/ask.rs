@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use crate::answers::search::SearchAsk;
 use crate::answers::trend::{Per, TrendAsk};
 use crate::answers::{self, Question};
 use crate::discord::render;
-use crate::store::Store;
+use crate::store::{Store, Years};
 use clap::{Args, Subcommand};
 
 /// Ask what the bot would answer.
@@ -58,6 +59,12 @@ pub enum AskCommand {
         /// Words to look for (put `--` before words that start with '-').
         #[arg(num_args = 1..)]
         query: Vec<String>,
+        /// Only issues published in this year or later.
+        #[arg(long)]
+        from: Option<i32>,
+        /// Only issues published in this year or earlier.
+        #[arg(long)]
+        to: Option<i32>,
     },
     /// A chart of how often sections mention up to four terms, per issue, quarter or year.
     Trend {
@@ -104,7 +111,10 @@ impl From<AskCommand> for Question {
             },
             AskCommand::Tale { issue, page } => Question::Tale { issue, page },
             AskCommand::Links { issue, page } => Question::Links { issue, page },
-            AskCommand::Search { query } => Question::Search(query.join(" ")),
+            AskCommand::Search { query, from, to } => Question::Search(SearchAsk {
+                text: query.join(" "),
+                years: Years { from, to },
+            }),
             AskCommand::Trend {
                 terms,
                 from,

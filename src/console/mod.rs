@@ -115,7 +115,16 @@ fn ask_command(question: &Question) -> String {
         Question::RandomTale { .. } => "ask tale".into(),
         Question::Links { issue, page: 1 } => format!("ask links {issue}"),
         Question::Links { issue, page } => format!("ask links {issue} --page {page}"),
-        Question::Search(q) => format!("ask search {q:?}"),
+        Question::Search(asked) => {
+            let mut command = format!("ask search {:?}", asked.text);
+            if let Some(from) = asked.years.from {
+                command.push_str(&format!(" --from {from}"));
+            }
+            if let Some(to) = asked.years.to {
+                command.push_str(&format!(" --to {to}"));
+            }
+            command
+        }
         Question::Trend(ask) => {
             let mut command = format!("ask trend {:?} --per {}", ask.terms, ask.per.as_str());
             for (flag, year) in [("from", ask.from), ("to", ask.to)] {

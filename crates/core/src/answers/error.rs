@@ -22,6 +22,8 @@ pub enum AnswerError {
     EmptySearch,
     #[error("the search is too long")]
     SearchTooLong { max: usize },
+    #[error("the search's years run backwards ({from} to {to})")]
+    YearsReversed { from: i32, to: i32 },
     #[error("this button is from a message the bot no longer understands")]
     UnknownControl,
     #[error(transparent)]
@@ -72,6 +74,10 @@ impl AnswerError {
             AnswerError::SearchTooLong { max } => Reply::notice(
                 "That search is too long",
                 format!("Searches can be up to {max} characters. Try a few distinctive words."),
+            ),
+            AnswerError::YearsReversed { from, to } => Reply::notice(
+                "Those years run backwards",
+                format!("`from` ({from}) is after `to` ({to}). Swap them, e.g. `from: {to}` `to: {from}`."),
             ),
             AnswerError::UnknownControl => Reply::notice(
                 "That button has expired",

@@ -56,7 +56,7 @@ pub enum Question {
         issue: i64,
         page: u32,
     },
-    Search(String),
+    Search(search::SearchAsk),
     Trend(trend::TrendAsk),
     Latest,
     About,
@@ -87,7 +87,7 @@ impl From<Target> for Question {
                 issue: issue.into(),
                 page,
             },
-            Target::Search(text) => Question::Search(text.as_str().to_owned()),
+            Target::Search(text) => Question::Search(text.as_str().into()),
         }
     }
 }

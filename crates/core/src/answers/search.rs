@@ -4,15 +4,43 @@ use super::reply::{Card, Control, Field, MenuId, MenuOption, Reply, Tone};
 use super::target::{SearchText, Target};
 use super::text::{count, escape_markdown};
 use super::AnswerError;
-use crate::store::{HitPlace, SearchHit, Store, HIGHLIGHT_END, HIGHLIGHT_START};
+use crate::store::{HitPlace, SearchHit, Store, Years, HIGHLIGHT_END, HIGHLIGHT_START};
 
 /// Longest query accepted: a sentence is plenty to find a section.
 pub const QUERY_MAX_CHARS: usize = 300;
 /// Results shown: one field each, with room for their snippets in one message.
 pub const RESULTS: u32 = 10;
 
-pub async fn search(store: &Store, query: &str) -> Result<Reply, AnswerError> {
-    let query = query.trim();
+/// A search as a reader asks it: words, and the years to look in.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchAsk {
+    pub text: String,
+    pub years: Years,
+}
+
+impl From<String> for SearchAsk {
+    fn from(text: String) -> Self {
+        Self {
+            text,
+            years: Years::default(),
+        }
+    }
+}
+
+impl From<&str> for SearchAsk {
+    fn from(text: &str) -> Self {
+        text.to_owned().into()
+    }
+}
+
+pub async fn search(store: &Store, asked: &SearchAsk) -> Result<Reply, AnswerError> {
+    let query = asked.text.trim();
+    let years = asked.years;
+    if let (Some(from), Some(to)) = (years.from, years.to) {
+        if from > to {
+            return Err(AnswerError::YearsReversed { from, to });
+        }
+    }
     if query.chars().count() > QUERY_MAX_CHARS {
         return Err(AnswerError::SearchTooLong {
             max: QUERY_MAX_CHARS,
@@ -21,8 +49,11 @@ pub async fn search(store: &Store, query: &str) -> Result<Reply, AnswerError> {
     if !query.chars().any(char::is_alphanumeric) {
         return Err(AnswerError::EmptySearch);
     }
-    let hits = store.search(query, RESULTS).await?;
+    let hits = store.search_years(query, RESULTS, years).await?;
     if hits.is_empty() {
+        if years != Years::default() && !store.search(query, 1).await?.is_empty() {
+            return Ok(none_in_years(query, years));
+        }
         let suggestion = corrected(store, query).await?;
         return Ok(no_results(query, suggestion.as_deref()));
     }
@@ -55,6 +86,28 @@ async fn corrected(store: &Store, query: &str) -> Result<Option<String>, AnswerE
     }
     out.push_str(rest);
     Ok(changed.then_some(out))
+}
+
+/// "from 2019 to 2021", "from 2019 on", "up to 2021".
+fn years_phrase(years: Years) -> String {
+    match (years.from, years.to) {
+        (Some(from), Some(to)) if from == to => format!("in {from}"),
+        (Some(from), Some(to)) => format!("from {from} to {to}"),
+        (Some(from), None) => format!("from {from} on"),
+        (None, Some(to)) => format!("up to {to}"),
+        (None, None) => "in any year".to_owned(),
+    }
+}
+
+fn none_in_years(query: &str, years: Years) -> Reply {
+    Reply::notice(
+        format!("No results for “{query}” {}", years_phrase(years)),
+        format!(
+            "The archive holds **{}** only outside those years, or in issues without a \
+             date. Search without `from` and `to` to see where.",
+            escape_markdown(query)
+        ),
+    )
 }
 
 fn no_results(query: &str, suggestion: Option<&str>) -> Reply {

@@ -23,6 +23,7 @@ mod open_lock;
 mod outbox;
 mod recent;
 mod search;
+pub use search::Years;
 mod suggest;
 mod trend;
 

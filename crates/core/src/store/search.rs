@@ -39,17 +39,28 @@ impl Store {
     /// that hold every word and phrase, then, if there is room, those that hold some. A
     /// query with no words returns nothing.
     pub async fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        self.search_years(query, limit, Years::default()).await
+    }
+
+    /// [`Store::search`] among the issues published in `years` (an issue without a date
+    /// is in no year, so a bounded range leaves it out).
+    pub async fn search_years(
+        &self,
+        query: &str,
+        limit: u32,
+        years: Years,
+    ) -> Result<Vec<SearchHit>> {
         let terms = query_terms(query);
         if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let mut hits = self
-            .ranked_hits(&match_expression(&terms, "AND"), limit, true)
+            .ranked_hits(&match_expression(&terms, "AND"), limit, true, years)
             .await?;
         let room = limit.saturating_sub(hits.len() as u32);
         if room > 0 && terms.len() > 1 {
             let some = self
-                .ranked_hits(&match_expression(&terms, "OR"), limit, false)
+                .ranked_hits(&match_expression(&terms, "OR"), limit, false, years)
                 .await?;
             let shown = |hit: &SearchHit| {
                 hits.iter()
@@ -70,18 +81,22 @@ impl Store {
         expression: &str,
         limit: u32,
         every_term: bool,
+        years: Years,
     ) -> Result<Vec<SearchHit>> {
+        let (from, until) = years.dates();
         // Finding matches in rowid order is cheap, scoring them is not: find the oldest
         // place among the newest MAX_RANKED_PLACES matches, and rank from there on.
         // LIMIT and OFFSET are written into the SQL, not bound: SQLite plans with a bound
         // limit's value, so it would prepare the statement anew on every run. They are our
         // own integers, never the reader's text.
         let oldest_ranked: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT rowid FROM search_index WHERE search_index MATCH ?1
+            "SELECT rowid FROM search_index WHERE search_index MATCH ?1 AND {IN_YEARS}
              ORDER BY rowid DESC LIMIT 1 OFFSET {}",
             MAX_RANKED_PLACES - 1
         )))
         .bind(expression)
+        .bind(&from)
+        .bind(&until)
         .fetch_optional(&self.pool)
         .await?;
         // `rank` is bm25 with the column weights set in the migration. Ranking and the
@@ -92,6 +107,7 @@ impl Store {
              FROM (SELECT issue, position, heading, rank,
                           snippet(search_index, -1, ?2, ?3, '…', ?4) AS snippet
                    FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?5
+                        AND {IN_YEARS_LATER}
                    ORDER BY rank LIMIT {limit}) AS hit
              JOIN issues ON issues.number = hit.issue
              ORDER BY hit.rank"
@@ -101,6 +117,8 @@ impl Store {
         .bind(HIGHLIGHT_END.to_string())
         .bind(SNIPPET_TOKENS)
         .bind(oldest_ranked.unwrap_or(0))
+        .bind(&from)
+        .bind(&until)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -109,6 +127,32 @@ impl Store {
             .collect())
     }
 }
+
+/// Published in these years, both included; unbounded where None.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Years {
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+}
+
+impl Years {
+    /// The first day in range and the first day after it, as stored (`YYYY-MM-DD`); None
+    /// where unbounded.
+    fn dates(self) -> (Option<String>, Option<String>) {
+        (
+            self.from.map(|year| format!("{year:04}-01-01")),
+            self.to
+                .map(|year| format!("{:04}-01-01", year.saturating_add(1))),
+        )
+    }
+}
+
+/// Only places of issues published within bound dates (parameters 2 and 3 of the first
+/// query, 6 and 7 of the second); with neither bound, every place.
+const IN_YEARS: &str = "((?2 IS NULL AND ?3 IS NULL) OR issue IN (SELECT number FROM issues
+    WHERE published >= coalesce(?2, '') AND published < coalesce(?3, '9999')))";
+const IN_YEARS_LATER: &str = "((?6 IS NULL AND ?7 IS NULL) OR issue IN (SELECT number FROM issues
+    WHERE published >= coalesce(?6, '') AND published < coalesce(?7, '9999')))";
 
 /// What a query asks for: words, phrases, and a word that may begin a longer one.
 #[derive(Debug, Clone, PartialEq, Eq)]
