@@ -8,6 +8,8 @@
 //! already chosen lose. The best are taken while they fit in [`MAX_CHARS`].
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 
 /// Longest summary, in chars.
 pub const MAX_CHARS: usize = 600;
@@ -33,9 +35,30 @@ const ABBREVIATIONS: &[&str] = &[
     "no", "approx", "cf", "jr", "sr", "st", "u.s", "u.k", "ltd",
 ];
 
+/// Summaries kept, by their body's hash and length: scoring a section takes a few hundred
+/// microseconds, and the sections readers open are few and asked again.
+const REMEMBERED: usize = 4096;
+
+fn remembered() -> &'static quick_cache::sync::Cache<(u64, usize), Arc<str>> {
+    static SUMMARIES: OnceLock<quick_cache::sync::Cache<(u64, usize), Arc<str>>> = OnceLock::new();
+    SUMMARIES.get_or_init(|| quick_cache::sync::Cache::new(REMEMBERED))
+}
+
 /// The summary of a section body: whole sentences, at most [`MAX_CHARS`] chars. Only when
 /// no sentence of the body fits is one cut, at a word, with an ellipsis.
 pub fn summarize(body: &str) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    let key = (hasher.finish(), body.len());
+    if let Some(summary) = remembered().get(&key) {
+        return summary.to_string();
+    }
+    let summary = summarize_afresh(body);
+    remembered().insert(key, Arc::from(summary.as_str()));
+    summary
+}
+
+fn summarize_afresh(body: &str) -> String {
     let sentences = sentences(body);
     if sentences.is_empty() {
         return String::new();

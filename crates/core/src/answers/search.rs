@@ -54,7 +54,10 @@ pub async fn search(store: &Store, asked: &SearchAsk) -> Result<Reply, AnswerErr
         if years != Years::default() && !store.search(query, 1).await?.is_empty() {
             return Ok(none_in_years(query, years));
         }
-        let suggestion = corrected(store, query).await?;
+        // Without quotes, a search that found nothing even among places holding some of
+        // its words uses none of them: each is worth correcting.
+        let checked = query.contains('"');
+        let suggestion = corrected(store, query, checked).await?;
         return Ok(no_results(query, suggestion.as_deref()));
     }
     Ok(render(query, &hits))
@@ -62,7 +65,11 @@ pub async fn search(store: &Store, asked: &SearchAsk) -> Result<Reply, AnswerErr
 
 /// `query` with each word the archive never uses replaced by the nearest word it does use;
 /// None when no word could be corrected.
-async fn corrected(store: &Store, query: &str) -> Result<Option<String>, AnswerError> {
+async fn corrected(
+    store: &Store,
+    query: &str,
+    check_use: bool,
+) -> Result<Option<String>, AnswerError> {
     let mut out = String::new();
     let mut changed = false;
     let mut rest = query;
@@ -72,7 +79,7 @@ async fn corrected(store: &Store, query: &str) -> Result<Option<String>, AnswerE
             .find(|c: char| !c.is_alphanumeric())
             .unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
-        match store.uses_word(word).await? {
+        match check_use && store.uses_word(word).await? {
             true => out.push_str(word),
             false => match store.nearest_word(word).await? {
                 Some(nearest) => {

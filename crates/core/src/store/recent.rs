@@ -56,6 +56,8 @@ pub(super) struct RecentIssues {
     kept: quick_cache::sync::Cache<u32, Arc<KeptIssue>, ByBytes>,
     /// The counts and the generation they were made in.
     stats: std::sync::Mutex<Option<(u64, ArchiveStats)>>,
+    /// Every issue number held, ascending, and the generation it was read in.
+    numbers: std::sync::Mutex<Option<(u64, Arc<Vec<u32>>)>>,
     generation: AtomicU64,
     watch: tokio::sync::Mutex<Watch>,
 }
@@ -78,6 +80,7 @@ impl RecentIssues {
         RecentIssues {
             kept: quick_cache::sync::Cache::with_weighter(estimated_issues, budget_bytes, ByBytes),
             stats: std::sync::Mutex::new(None),
+            numbers: std::sync::Mutex::new(None),
             generation: AtomicU64::new(0),
             watch: tokio::sync::Mutex::new(Watch {
                 connection: Some(watcher),
@@ -132,6 +135,29 @@ impl RecentIssues {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *kept = Some((generation, stats));
+    }
+
+    /// Every issue number held, ascending, unless the archive changed since it was read.
+    pub fn numbers(&self) -> Option<Arc<Vec<u32>>> {
+        let kept = self
+            .numbers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*kept {
+            Some((generation, numbers)) if *generation == self.generation() => {
+                Some(Arc::clone(numbers))
+            }
+            _ => None,
+        }
+    }
+
+    /// Keeps the issue numbers read in `generation`.
+    pub fn keep_numbers(&self, generation: u64, numbers: Arc<Vec<u32>>) {
+        let mut kept = self
+            .numbers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *kept = Some((generation, numbers));
     }
 
     /// Forgets every kept issue: the archive has changed.
