@@ -178,11 +178,15 @@ impl Store {
     }
 
     /// Opens the pool; then, unless the schema is already current (and, with `fill`, the
-    /// archive holds an issue), migrates and fills while holding the database's open lock,
-    /// so that processes opening a new database at once do this one after the other, each
-    /// finding what the one before did.
+    /// archive holds an issue), migrates and fills. All of it holds the database's open
+    /// lock, so that processes opening a new database at once do this one after the other,
+    /// each finding what the one before did.
     async fn open_filled(url: &str, fill: bool) -> Result<Store> {
         let options = connect_options(url)?;
+        // Held from the first connection on: connecting turns a new database to WAL, which
+        // SQLite may refuse at once ("database is locked", no busy wait) to a process that
+        // connects while another converts it.
+        let _lock = open_lock::acquire(options.get_filename()).await;
         let open_error = |cause| StoreError::Open {
             url: url.to_owned(),
             cause,
@@ -199,7 +203,6 @@ impl Store {
             recent: Arc::new(recent::RecentIssues::new(recent::BUDGET_BYTES, watcher)),
         };
         if !store.is_ready(fill).await? {
-            let _lock = open_lock::acquire(options.get_filename()).await;
             sqlx::migrate!().run(&store.pool).await?;
             if fill && store.latest_number().await?.is_none() {
                 store.fill_from_bundled_archive().await?;

@@ -29,12 +29,14 @@ pub(super) async fn acquire(database: &Path) -> Option<OpenLock> {
     .await;
     match locked {
         Ok(Ok(file)) => Some(OpenLock { _file: file }),
+        // Not worth a warning: opening itself will say what is wrong with the folder, or
+        // the database cannot be migrated there by anyone.
         Ok(Err(error)) => {
-            tracing::warn!(database = %database.display(), %error, "opening without the lock file");
+            tracing::debug!(database = %database.display(), %error, "opening without the lock file");
             None
         }
         Err(error) => {
-            tracing::warn!(%error, "opening without the lock file");
+            tracing::debug!(%error, "opening without the lock file");
             None
         }
     }
