@@ -209,8 +209,8 @@ fn query_terms(query: &str) -> Vec<Term> {
 }
 
 /// The lower-cased alphanumeric runs of `text`, each cut to [`MAX_WORD_CHARS`] (the
-/// answers cap a query's length, so the runs are few).
-fn words_of(text: &str) -> Vec<String> {
+/// answers cap a query's length, so the runs are few): the words search and trends match.
+pub fn words_of(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .map(|word| {

@@ -7,9 +7,6 @@ use chrono::NaiveDate;
 use super::search::ROWIDS_PER_ISSUE;
 use super::{Result, Store};
 
-/// Characters of a term's word that are matched, as for search.
-const MAX_WORD_CHARS: usize = 64;
-
 /// One issue's counts for a trend.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssueCounts {
@@ -76,17 +73,9 @@ impl Store {
     }
 }
 
-/// A term's lower-cased words: its alphanumeric runs, each capped in length.
+/// A term's lower-cased words, as search reads a query's.
 pub fn term_words(term: &str) -> Vec<String> {
-    term.split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(|word| {
-            word.chars()
-                .take(MAX_WORD_CHARS)
-                .collect::<String>()
-                .to_lowercase()
-        })
-        .collect()
+    super::search::words_of(term)
 }
 
 /// The term as one FTS5 phrase (`"large language models"`); only alphanumeric words go in,
