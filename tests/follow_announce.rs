@@ -12,8 +12,9 @@ use follow_support::*;
 use importai_bot::clock::{SharedClock, SystemClock};
 use importai_bot::config::FollowSettings;
 use importai_bot::config::Secret;
+use importai_bot::discord::follow::{Cycle, Follower};
 use importai_bot::discord::{self, BotError, BotSettings, DiscordChannels};
-use importai_bot::follow::{Cycle, PollOutcome, Poller, PollerConfig};
+use importai_bot::follow::{PollOutcome, Poller, PollerConfig};
 use importai_bot::outbox::announce::{announcement_prefix, nonce, Announcer};
 use importai_bot::outbox::Outbox;
 use importai_bot::store::{Claim, DeliveryState, Kind, Store};
@@ -87,7 +88,7 @@ impl World {
 
     /// A poller with its announcer, as `serve` builds them, on a store of this database
     /// (a fresh handle models a restarted process).
-    fn poller(&self, store: &Store) -> Poller {
+    fn poller(&self, store: &Store) -> Follower {
         let clock: SharedClock = Arc::new(SystemClock);
         let http = Arc::new(DiscordChannels::new(Arc::new(
             self.discord.http_builder().build(),
@@ -95,7 +96,10 @@ impl World {
         let outbox = Outbox::new(store.clone(), clock.clone(), http, BOT_USER_ID);
         let announcer = Announcer::new(outbox);
         let config = PollerConfig::new(self.site.feed_url(), Duration::from_secs(3600));
-        Poller::new(store.clone(), clock, config, Some(announcer)).unwrap()
+        Follower::new(
+            Poller::new(store.clone(), clock, config).unwrap(),
+            announcer,
+        )
     }
 
     /// Runs `/announce <sub>` in a server as a member with Manage Server; returns the
@@ -228,14 +232,14 @@ async fn a_new_issue_is_announced_once_in_every_server_that_asked() {
     let poller = world.poller(&world.store);
 
     // A feed with only an issue the bundled archive already holds: nothing to announce.
-    let cycle = poller.poll_once().await;
+    let cycle = poller.cycle().await;
     assert!(matches!(cycle.outcome, PollOutcome::Stored(_)), "{cycle:?}");
     assert!(world.announcements_in(channel_a).is_empty());
 
     // A new issue appears in the feed.
     world.site.answer(Answer::Feed(feed(&[ITEM_911, ITEM_310])));
-    let cycle = poller.poll_once().await;
-    let delivered = cycle.delivered.clone().unwrap();
+    let cycle = poller.cycle().await;
+    let delivered = cycle.delivered.clone();
     assert_eq!(delivered.sent.len(), 2, "{cycle:?}");
     for channel in [channel_a, channel_b] {
         let messages = world.announcements_in(channel);
@@ -288,9 +292,9 @@ async fn a_new_issue_is_announced_once_in_every_server_that_asked() {
     }
 
     // The same feed again: nothing.
-    let cycle = poller.poll_once().await;
+    let cycle = poller.cycle().await;
     assert_eq!(cycle.outcome, PollOutcome::NotModified);
-    assert_eq!(cycle.delivered.unwrap().sent.len(), 0);
+    assert_eq!(cycle.delivered.sent.len(), 0);
 
     // The feed rewrites 911's date and id and fixes its text, and adds 912: only 912 is
     // announced, once per server.
@@ -303,7 +307,7 @@ async fn a_new_issue_is_announced_once_in_every_server_that_asked() {
     world
         .site
         .answer(Answer::Feed(feed(&[ITEM_912, &edited, ITEM_310])));
-    let cycle = poller.poll_once().await;
+    let cycle = poller.cycle().await;
     let PollOutcome::Stored(stored) = &cycle.outcome else {
         panic!("{cycle:?}")
     };
@@ -335,7 +339,7 @@ async fn a_new_issue_is_announced_once_in_every_server_that_asked() {
     world
         .site
         .answer(Answer::Feed(feed(&[&third, ITEM_912, &edited])));
-    poller.poll_once().await;
+    poller.cycle().await;
     assert_eq!(
         issues_announced(&world.announcements_in(channel_a)),
         vec![911, 912, 914]
@@ -356,7 +360,7 @@ async fn issues_stored_before_a_server_asked_are_never_announced_there() {
     };
     world.announce(guild_a, "set", Some(channel_a)).await;
     let poller = world.poller(&world.store);
-    poller.poll_once().await;
+    poller.cycle().await;
     assert_eq!(
         issues_announced(&world.announcements_in(channel_a)),
         vec![911]
@@ -367,7 +371,7 @@ async fn issues_stored_before_a_server_asked_are_never_announced_there() {
     let moved = world.discord.add_channel(guild_a, "news");
     world.announce(guild_a, "set", Some(moved)).await;
     world.site.answer(Answer::Feed(feed(&[ITEM_912, ITEM_911])));
-    poller.poll_once().await;
+    poller.cycle().await;
     assert_eq!(
         issues_announced(&world.announcements_in(channel_b)),
         vec![912]
@@ -415,7 +419,7 @@ async fn a_deleted_or_forbidden_channel_turns_announcements_off_visibly() {
         world.announce(*guild, "set", Some(*channel)).await;
     }
     let poller = world.poller(&world.store);
-    poller.poll_once().await;
+    poller.cycle().await;
     world
         .discord
         .set_channel_access(channel_a, ChannelAccess::Deleted);
@@ -425,8 +429,8 @@ async fn a_deleted_or_forbidden_channel_turns_announcements_off_visibly() {
 
     world.site.answer(Answer::Feed(feed(&[ITEM_911, ITEM_310])));
     let (logs, _guard) = Logs::capture();
-    let cycle = poller.poll_once().await;
-    let delivered = cycle.delivered.unwrap();
+    let cycle = poller.cycle().await;
+    let delivered = cycle.delivered;
     let mut disabled = delivered.disabled.clone();
     disabled.sort_unstable();
     let mut expected = vec![guild_a, guild_b];
@@ -455,7 +459,7 @@ async fn a_deleted_or_forbidden_channel_turns_announcements_off_visibly() {
     // Nothing is retried in the dead channels.
     let posts = (world.posts_to(channel_a), world.posts_to(channel_b));
     world.site.answer(Answer::Feed(feed(&[ITEM_912, ITEM_911])));
-    poller.poll_once().await;
+    poller.cycle().await;
     assert_eq!(
         (world.posts_to(channel_a), world.posts_to(channel_b)),
         posts
@@ -473,7 +477,7 @@ async fn an_announcement_discord_refuses_is_not_retried_and_status_says_why() {
     let (guild, channel) = world.servers[2];
     world.announce(guild, "set", Some(channel)).await;
     let poller = world.poller(&world.store);
-    poller.poll_once().await;
+    poller.cycle().await;
     world
         .discord
         .set_channel_access(channel, ChannelAccess::RefusesMessages);
@@ -487,12 +491,12 @@ async fn an_announcement_discord_refuses_is_not_retried_and_status_says_why() {
     };
 
     world.site.answer(Answer::Feed(feed(&[ITEM_911, ITEM_310])));
-    let delivered = poller.poll_once().await.delivered.unwrap();
+    let delivered = poller.cycle().await.delivered;
     assert_eq!(delivered.refused, vec![(911, guild)], "{delivered:?}");
     assert!(delivered.disabled.is_empty(), "{delivered:?}");
     assert_eq!(sends(), 1);
     for _ in 0..3 {
-        let delivered = poller.poll_once().await.delivered.unwrap();
+        let delivered = poller.cycle().await.delivered;
         assert_eq!(delivered, Default::default(), "nothing left to do");
     }
     assert_eq!(sends(), 1, "a refused announcement is not sent again");
@@ -516,12 +520,15 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
     };
     world.announce(guild_a, "set", Some(channel_a)).await;
     world.announce(guild_b, "set", Some(channel_b)).await;
-    world.poller(&world.store).poll_once().await;
+    world.poller(&world.store).cycle().await;
     world.site.answer(Answer::Feed(feed(&[ITEM_911, ITEM_310])));
 
     // Stopped after storing 911 but before any announcement (the poll alone).
     let first = world.poller(&world.store);
-    assert!(matches!(first.poll().await, PollOutcome::Stored(_)));
+    assert!(matches!(
+        first.poller().poll().await,
+        PollOutcome::Stored(_)
+    ));
     drop(first);
 
     // Then, in "another process": A's announcement went out but was never recorded, and
@@ -578,8 +585,8 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
     assert_eq!(world.posts_to(channel_a), 1);
 
     // The restarted poller reconciles A (finds the message, sends nothing) and sends B.
-    let cycle: Cycle = world.poller(&restarted_store).poll_once().await;
-    let delivered = cycle.delivered.unwrap();
+    let cycle: Cycle = world.poller(&restarted_store).cycle().await;
+    let delivered = cycle.delivered;
     assert_eq!(delivered.reconciled, vec![(911, guild_a)]);
     assert_eq!(delivered.sent, vec![(911, guild_b)]);
     assert_eq!(world.posts_to(channel_a), 1, "nothing sent again in A");
@@ -609,12 +616,12 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
         .answer(Answer::Feed(feed(&[ITEM_912, ITEM_911, ITEM_310])));
     for delay_ms in [0u64, 5, 20, 60] {
         let poller = world.poller(&restarted_store);
-        let cycle = tokio::spawn(async move { poller.poll_once().await });
+        let cycle = tokio::spawn(async move { poller.cycle().await });
         tokio::time::sleep(Duration::from_millis(delay_ms)).await;
         cycle.abort();
         let _ = cycle.await;
     }
-    world.poller(&restarted_store).poll_once().await;
+    world.poller(&restarted_store).cycle().await;
     assert_eq!(
         issues_announced(&world.announcements_in(channel_a)),
         vec![911, 912]

@@ -50,7 +50,7 @@ async fn the_feed_is_parsed_on_a_blocking_thread_not_on_the_runtime() {
     let store = Store::open(&url).await.unwrap();
     let site = NewsletterSite::start(Answer::Feed(feed(&[TWICE_914, ITEM_911]))).await;
     let config = PollerConfig::new(site.feed_url(), Duration::from_secs(3600));
-    let poller = Poller::new(store.clone(), Arc::new(SystemClock), config, None).unwrap();
+    let poller = Poller::new(store.clone(), Arc::new(SystemClock), config).unwrap();
 
     poller.poll().await;
 

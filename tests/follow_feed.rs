@@ -63,7 +63,7 @@ impl Setup {
             max_bytes: 10 * 1024 * 1024,
         };
         let clock: SharedClock = Arc::new(self.clock.clone());
-        Poller::new(store.clone(), clock, config, None).unwrap()
+        Poller::new(store.clone(), clock, config).unwrap()
     }
 }
 
@@ -411,9 +411,9 @@ async fn the_loop_polls_when_due_never_sooner_and_stops_when_asked() {
     let mut config = PollerConfig::new(site.feed_url(), Duration::from_secs(3600));
     config.tick = Duration::from_millis(10);
     let clock: SharedClock = Arc::new(setup.clock.clone());
-    let poller = Poller::new(setup.store.clone(), clock, config, None).unwrap();
+    let poller = Poller::new(setup.store.clone(), clock, config).unwrap();
     let stop = tokio_util::sync::CancellationToken::new();
-    let task = tokio::spawn(poller.run(stop.clone()));
+    let task = tokio::spawn(poller.run(stop.clone(), |_| async {}));
 
     let wait_for = |count: usize| {
         let site = site.clone();

@@ -1,5 +1,6 @@
 //! Start, serve and stop the bot: the one entry point `serve` and the end-to-end tests share.
 
+use super::follow::Follower;
 use super::{commands, components, errors, startup, BotError, Data, DiscordChannels};
 use crate::clock::SharedClock;
 use crate::config::{FollowSettings, Secret};
@@ -88,13 +89,13 @@ pub async fn run(
                     ready.user.id.get(),
                 );
                 if let Some(feed) = feed {
-                    let announcer = Announcer::new(outbox.clone());
                     let config = PollerConfig::new(feed.url, feed.interval);
-                    let poller = Poller::new(store.clone(), clock.clone(), config, Some(announcer))
-                        .map_err(|e| {
+                    let poller =
+                        Poller::new(store.clone(), clock.clone(), config).map_err(|e| {
                             BotError::Setup(format!("cannot set up the feed poller: {e}"))
                         })?;
-                    background.spawn(poller.run(stop_tasks.child_token()));
+                    let follower = Follower::new(poller, Announcer::new(outbox.clone()));
+                    background.spawn(follower.run(stop_tasks.child_token()));
                 }
                 let wake = DailyWake::default();
                 let scheduler = Scheduler::new(outbox).with_wake(wake.clone());

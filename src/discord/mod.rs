@@ -9,6 +9,7 @@ mod channels;
 pub mod commands;
 pub mod components;
 pub mod errors;
+pub mod follow;
 pub mod render;
 mod respond;
 mod startup;

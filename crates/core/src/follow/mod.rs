@@ -4,13 +4,13 @@
 //!
 //! - [`fetch`]: HTTP with conditional GET, timeouts and a size limit;
 //! - [`redirects`]: which redirects any fetch follows;
-//! - [`poller`]: one cycle ([`Poller::poll_once`]) and the loop `serve` runs
-//!   ([`Poller::run`]); the announcements themselves are sent by
-//!   [`outbox::announce`](crate::outbox::announce).
+//! - [`poller`]: one poll ([`Poller::poll`]) and the loop `serve` runs ([`Poller::run`]),
+//!   which reports each poll's outcome; `serve` hands the new issues to
+//!   [`outbox::announce`](crate::outbox::announce), which sends the announcements.
 
 pub mod fetch;
 pub mod poller;
 pub mod redirects;
 
 pub use fetch::{FetchError, FetchLimits, Fetched, Fetcher};
-pub use poller::{Cycle, PollOutcome, Poller, PollerConfig, Schedule};
+pub use poller::{finish_unless_stopped, PollOutcome, Poller, PollerConfig, Schedule};

@@ -1,8 +1,9 @@
-//! The feed poller: one cycle ([`Poller::poll_once`]) fetches the feed, stores new and
-//! changed issues in one transaction and announces the new ones; the loop ([`Poller::run`])
-//! runs a cycle whenever one is due, never sooner than the interval, backing off after
-//! failures. When it last tried and how often it failed are in the database, so a restart
-//! keeps both the validators and the pace.
+//! The feed poller: one poll ([`Poller::poll`]) fetches the feed, stores new and changed
+//! issues in one transaction and reports what arrived; the loop ([`Poller::run`]) polls
+//! whenever a poll is due, never sooner than the interval, backing off after failures, and
+//! hands each outcome to its caller (`serve` announces the new issues). When it last tried
+//! and how often it failed are in the database, so a restart keeps both the validators and
+//! the pace.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -13,7 +14,6 @@ use tokio_util::sync::CancellationToken;
 use super::fetch::{FetchError, FetchLimits, Fetched, Fetcher};
 use crate::archive::{self, ArchiveError, Issue};
 use crate::clock::SharedClock;
-use crate::outbox::announce::{Announcer, DeliveryReport};
 use crate::store::{FeedIngest, FeedState, Store, StoreError, Validators};
 
 /// The shortest interval the settings accept.
@@ -101,13 +101,6 @@ pub enum PollOutcome {
     Failed { reason: String },
 }
 
-/// One cycle: the poll, and the announcements made after it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cycle {
-    pub outcome: PollOutcome,
-    pub delivered: Option<DeliveryReport>,
-}
-
 /// Follows one feed.
 #[derive(Debug)]
 pub struct Poller {
@@ -115,22 +108,15 @@ pub struct Poller {
     fetcher: Fetcher,
     clock: SharedClock,
     config: PollerConfig,
-    announcer: Option<Announcer>,
 }
 
 impl Poller {
-    pub fn new(
-        store: Store,
-        clock: SharedClock,
-        config: PollerConfig,
-        announcer: Option<Announcer>,
-    ) -> reqwest::Result<Self> {
+    pub fn new(store: Store, clock: SharedClock, config: PollerConfig) -> reqwest::Result<Self> {
         Ok(Self {
             fetcher: Fetcher::new(config.limits)?,
             store,
             clock,
             config,
-            announcer,
         })
     }
 
@@ -138,17 +124,7 @@ impl Poller {
         &self.config
     }
 
-    /// Fetches the feed once, stores what it brings, and announces what is pending.
-    pub async fn poll_once(&self) -> Cycle {
-        let outcome = self.poll().await;
-        let delivered = match &self.announcer {
-            Some(announcer) => Some(announcer.deliver_pending().await),
-            None => None,
-        };
-        Cycle { outcome, delivered }
-    }
-
-    /// The poll alone: fetch, read, store. Failures are logged (with the URL and the reason)
+    /// One poll: fetch, read, store; the outcome says which issues arrived. Failures are logged (with the URL and the reason)
     /// and counted for the back-off; they change nothing else.
     pub async fn poll(&self) -> PollOutcome {
         let url = &self.config.url;
@@ -257,20 +233,19 @@ impl Poller {
         }
     }
 
-    /// Polls whenever a poll is due until `stop` is cancelled. First
-    /// finishes announcements an earlier run left pending. A cycle under way when the stop
-    /// comes gets a few seconds to finish.
-    pub async fn run(self, stop: CancellationToken) {
+    /// Polls whenever a poll is due until `stop` is cancelled, and hands each outcome to
+    /// `after_poll`. A poll (and what follows it) under way when the stop comes gets a few
+    /// seconds to finish.
+    pub async fn run<F, Fut>(self, stop: CancellationToken, mut after_poll: F)
+    where
+        F: FnMut(PollOutcome) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
         tracing::info!(
             url = %self.config.url,
             interval_minutes = self.config.schedule.interval.as_secs() / 60,
             "following the feed"
         );
-        if let Some(announcer) = &self.announcer {
-            if !finish_unless_stopped(announcer.deliver_pending(), &stop).await {
-                return;
-            }
-        }
         loop {
             let due = self.next_due().await;
             loop {
@@ -287,7 +262,11 @@ impl Poller {
                     () = stop.cancelled() => return,
                 }
             }
-            if !finish_unless_stopped(self.poll_once(), &stop).await {
+            let cycle = async {
+                let outcome = self.poll().await;
+                after_poll(outcome).await;
+            };
+            if !finish_unless_stopped(cycle, &stop).await {
                 return;
             }
         }
@@ -296,7 +275,10 @@ impl Poller {
 
 /// Runs `work` to its end, unless `stop` comes first: then `work` gets a few seconds more to
 /// finish what it is writing. False if stopped.
-async fn finish_unless_stopped<F: std::future::Future>(work: F, stop: &CancellationToken) -> bool {
+pub async fn finish_unless_stopped<F: std::future::Future>(
+    work: F,
+    stop: &CancellationToken,
+) -> bool {
     const GRACE: Duration = Duration::from_secs(5);
     tokio::pin!(work);
     tokio::select! {
