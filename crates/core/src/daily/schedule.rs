@@ -3,11 +3,23 @@
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::{Tz, TZ_VARIANTS};
 
+use crate::store::DailySchedule;
+
 /// A server's daily time: a wall-clock time (whole minutes) in an IANA time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DailyRule {
     pub time: NaiveTime,
     pub zone: Tz,
+}
+
+impl DailyRule {
+    /// The rule a stored schedule keeps.
+    pub fn of(schedule: &DailySchedule) -> Self {
+        Self {
+            time: schedule.time,
+            zone: schedule.zone,
+        }
+    }
 }
 
 /// The next post: the local date it belongs to and the instant it is due. `at` may lie

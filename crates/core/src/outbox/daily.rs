@@ -14,7 +14,7 @@
 //! [`ManualClock`]: crate::clock::ManualClock
 
 use crate::answers::Reply;
-use crate::daily::{self, Step};
+use crate::daily::{self, DailyRule, Step};
 use crate::outbox::{Delivered, Faults, Outbox, Stopped};
 use crate::store::{DailySchedule, Delivery, DeliveryState, Kind, Store, StoreError};
 use chrono::{DateTime, Duration as Span, Utc};
@@ -178,7 +178,7 @@ impl Scheduler {
             };
             let last = latest.as_ref().and_then(daily::last_post);
             let handled = match (
-                daily::plan(schedule.rule(), schedule.since, last, now),
+                daily::plan(DailyRule::of(schedule), schedule.since, last, now),
                 latest,
             ) {
                 (Step::WaitUntil(at), _) => return Ok(Some(at)),
@@ -279,13 +279,16 @@ pub fn next_post_at(
         return None;
     }
     let last = latest.and_then(daily::last_post);
-    match daily::plan(schedule.rule(), schedule.since, last, now) {
+    match daily::plan(DailyRule::of(schedule), schedule.since, last, now) {
         Step::WaitUntil(at) => Some(at),
         Step::Claim(_) | Step::Resume(_) => Some(now),
-        Step::Settle(_) => {
-            daily::next_due(schedule.rule(), now, schedule.since, last.map(|l| l.date))
-                .map(|due| due.at.max(now))
-        }
+        Step::Settle(_) => daily::next_due(
+            DailyRule::of(schedule),
+            now,
+            schedule.since,
+            last.map(|l| l.date),
+        )
+        .map(|due| due.at.max(now)),
         Step::Idle => None,
     }
 }

@@ -3,9 +3,11 @@
 
 use super::outbox::{decode_error, instant, move_unattempted, Kind};
 use super::{Result, Store};
-use crate::daily::{self, DailyRule};
 use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
+
+/// How a local time is written in a schedule's row.
+const TIME_FORMAT: &str = "%H:%M";
 
 /// A server's daily tale settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,15 +21,6 @@ pub struct DailySchedule {
     pub enabled: bool,
     /// Why the bot turned it off.
     pub problem: Option<String>,
-}
-
-impl DailySchedule {
-    pub fn rule(&self) -> DailyRule {
-        DailyRule {
-            time: self.time,
-            zone: self.zone,
-        }
-    }
 }
 
 impl Store {
@@ -55,7 +48,7 @@ impl Store {
         )
         .bind(snowflake(guild))
         .bind(snowflake(channel))
-        .bind(time.format("%H:%M").to_string())
+        .bind(time.format(TIME_FORMAT).to_string())
         .bind(zone.name())
         .bind(millis(now))
         .execute(&mut *tx)
@@ -136,10 +129,12 @@ impl ScheduleRow {
         Ok(DailySchedule {
             guild: self.guild as u64,
             channel: self.channel as u64,
-            time: daily::parse_local_time(&self.local_time)
-                .map_err(|e| decode_error(e.to_string()))?,
-            zone: daily::parse_time_zone(&self.time_zone)
-                .map_err(|e| decode_error(e.to_string()))?,
+            time: NaiveTime::parse_from_str(&self.local_time, TIME_FORMAT)
+                .map_err(|_| decode_error(format!("bad local time {:?}", self.local_time)))?,
+            zone: self
+                .time_zone
+                .parse()
+                .map_err(|_| decode_error(format!("bad time zone {:?}", self.time_zone)))?,
             since: instant(self.since_ms)?,
             enabled: self.enabled != 0,
             problem: self.problem,
