@@ -90,10 +90,8 @@ pub async fn run(
                 );
                 if let Some(feed) = feed {
                     let config = PollerConfig::new(feed.url, feed.interval);
-                    let poller =
-                        Poller::new(store.clone(), clock.clone(), config).map_err(|e| {
-                            BotError::Setup(format!("cannot set up the feed poller: {e}"))
-                        })?;
+                    let poller = Poller::new(store.clone(), clock.clone(), config)
+                        .map_err(BotError::FeedClient)?;
                     let follower = Follower::new(poller, Announcer::new(outbox.clone()));
                     background.spawn(follower.run(stop_tasks.child_token()));
                 }

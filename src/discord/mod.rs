@@ -10,6 +10,7 @@ pub mod commands;
 pub mod components;
 pub mod errors;
 pub mod follow;
+mod postable;
 pub mod render;
 mod respond;
 mod startup;
@@ -19,6 +20,7 @@ use crate::store::{Store, StoreError};
 
 pub use bot::{run, BotSettings};
 pub use channels::DiscordChannels;
+pub use startup::StartupError;
 
 /// What every command and handler can reach.
 #[derive(Debug)]
@@ -36,8 +38,10 @@ pub enum BotError {
     Discord(#[from] serenity::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
-    Setup(String),
+    #[error(transparent)]
+    Startup(#[from] startup::StartupError),
+    #[error("cannot set up the feed poller's HTTP client ({0}): check the system's TLS set-up")]
+    FeedClient(#[source] reqwest::Error),
 }
 
 pub type Context<'a> = poise::Context<'a, Data, BotError>;

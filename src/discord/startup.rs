@@ -12,7 +12,6 @@ use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-use super::BotError;
 use crate::config::Secret;
 
 /// Where Discord's API lives when DISCORD_API_BASE is not set.
@@ -25,6 +24,29 @@ const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(600);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Tries while nothing answers at all (1 + 2 + 4 s of waiting) before start-up gives up.
 const UNREACHABLE_TRIES: u32 = 4;
+
+/// Why the bot cannot start; each message says what to check.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot set up the HTTP client ({0}): check the system's TLS set-up")]
+    HttpClient(#[source] reqwest::Error),
+    #[error(
+        "no answer from {url} after {tries} tries ({why}): check the network, and \
+         DISCORD_API_BASE if it is set"
+    )]
+    Unreachable {
+        url: String,
+        tries: u32,
+        why: String,
+    },
+    #[error(
+        "Discord refused the bot token ({0}): check DISCORD_TOKEN, copying it again from the \
+         Discord developer portal (Bot tab, Reset Token) if it was reset"
+    )]
+    TokenRefused(StatusCode),
+    #[error("Discord answered {status} to {url}: check DISCORD_API_BASE (unset, it is {DISCORD})")]
+    Refused { status: StatusCode, url: String },
+}
 
 #[derive(Deserialize)]
 struct BotGateway {
@@ -48,14 +70,14 @@ enum Attempt {
 pub(super) async fn recommended_shards(
     api_base: Option<&str>,
     token: &Secret,
-) -> Result<u32, BotError> {
+) -> Result<u32, StartupError> {
     let base = api_base.unwrap_or(DISCORD).trim_end_matches('/');
     let url = format!("{base}/api/v10/gateway/bot");
     let client = reqwest::Client::builder()
         .timeout(REQUEST_TIMEOUT)
         .user_agent(concat!("importai-bot/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| BotError::Setup(format!("cannot set up the HTTP client: {e}")))?;
+        .map_err(StartupError::HttpClient)?;
     let mut failures = 0u32;
     let mut unanswered = 0u32;
     loop {
@@ -65,10 +87,11 @@ pub(super) async fn recommended_shards(
             Attempt::Unreachable(why) => {
                 unanswered += 1;
                 if unanswered >= UNREACHABLE_TRIES {
-                    return Err(BotError::Setup(format!(
-                        "no answer from {url} after {unanswered} tries ({why}): check the \
-                         network, and DISCORD_API_BASE if it is set"
-                    )));
+                    return Err(StartupError::Unreachable {
+                        url,
+                        tries: unanswered,
+                        why,
+                    });
                 }
                 (why, None)
             }
@@ -85,7 +108,11 @@ pub(super) async fn recommended_shards(
     }
 }
 
-async fn attempt(client: &reqwest::Client, url: &str, token: &Secret) -> Result<Attempt, BotError> {
+async fn attempt(
+    client: &reqwest::Client,
+    url: &str,
+    token: &Secret,
+) -> Result<Attempt, StartupError> {
     let response = match client
         .get(url)
         .header(AUTHORIZATION, format!("Bot {}", token.expose()))
@@ -99,10 +126,7 @@ async fn attempt(client: &reqwest::Client, url: &str, token: &Secret) -> Result<
     let retry_after = retry_after(response.headers());
     let body = response.text().await.unwrap_or_default();
     match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(BotError::Setup(format!(
-            "Discord refused the bot token ({status}): check DISCORD_TOKEN, copying it again \
-             from the Discord developer portal (Bot tab, Reset Token) if it was reset"
-        ))),
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(StartupError::TokenRefused(status)),
         StatusCode::TOO_MANY_REQUESTS => Ok(Attempt::Retry {
             why: format!("rate limited ({status})"),
             wait: retry_after.or_else(|| retry_after_in_body(&body)),
@@ -118,9 +142,10 @@ async fn attempt(client: &reqwest::Client, url: &str, token: &Secret) -> Result<
                 wait: None,
             }),
         },
-        status => Err(BotError::Setup(format!(
-            "Discord answered {status} to {url}: check DISCORD_API_BASE (unset, it is {DISCORD})"
-        ))),
+        status => Err(StartupError::Refused {
+            status,
+            url: url.to_owned(),
+        }),
     }
 }
 

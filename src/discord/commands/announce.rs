@@ -3,9 +3,9 @@
 //! from others by default, and the bot checks the permission itself too, since a server's
 //! admins can override that default.
 
-use serenity::all::{ChannelId, ChannelType, GuildChannel, GuildId, Permissions};
+use serenity::all::ChannelId;
 
-use super::super::{render, BotError, Context};
+use super::super::{postable, render, BotError, Context};
 use crate::answers::{limits, Card, Field, Reply, Tone};
 use crate::store::{DeliveryState, Kind};
 
@@ -21,11 +21,6 @@ use crate::store::{DeliveryState, Kind};
 pub async fn announce(_ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
 }
-
-/// What the bot needs in the announcement channel.
-const NEEDED: Permissions = Permissions::VIEW_CHANNEL
-    .union(Permissions::SEND_MESSAGES)
-    .union(Permissions::EMBED_LINKS);
 
 /// Announce each new issue in this channel.
 #[poise::command(
@@ -44,9 +39,9 @@ async fn set(
         return Ok(());
     };
     ctx.defer_ephemeral().await?;
-    let reply = match check_channel(ctx, guild_id, channel).await? {
-        Err(problem) => Reply::notice("Announcements not changed", problem),
-        Ok(()) => {
+    let reply = match postable::check(ctx, guild_id, channel).await? {
+        Some(problem) => Reply::notice("Announcements not changed", problem.to_string()),
+        None => {
             let data = ctx.data();
             let now = data.clock.now();
             data.store
@@ -208,60 +203,4 @@ async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
     ctx.send(render::command_reply(&limits::enforce(reply)))
         .await?;
     Ok(())
-}
-
-/// Whether the bot can post announcements in `channel`: Ok, or what is wrong, for the admin.
-async fn check_channel(
-    ctx: Context<'_>,
-    guild_id: GuildId,
-    channel_id: ChannelId,
-) -> Result<Result<(), String>, BotError> {
-    let cant_see = || {
-        format!(
-            "I cannot see <#{channel_id}>. Give me the View Channel, Send Messages and Embed \
-             Links permissions there, or choose another channel."
-        )
-    };
-    // Fresh from Discord, not the cache: the check is worth the round trip.
-    let channel: GuildChannel = match ctx.http().get_channel(channel_id).await {
-        Ok(channel) => match channel.guild() {
-            Some(channel) => channel,
-            None => return Ok(Err("Choose a channel of this server.".to_owned())),
-        },
-        Err(error) if is_client_error(&error) => return Ok(Err(cant_see())),
-        Err(error) => return Err(error.into()),
-    };
-    if channel.guild_id != guild_id {
-        return Ok(Err("Choose a channel of this server.".to_owned()));
-    }
-    if !matches!(channel.kind, ChannelType::Text | ChannelType::News) {
-        return Ok(Err(format!(
-            "<#{channel_id}> is not a text or announcement channel: choose one of those."
-        )));
-    }
-    let bot_id = ctx.framework().bot_id();
-    let member = guild_id.member(ctx, bot_id).await?;
-    let cached = ctx
-        .guild()
-        .map(|guild| guild.user_permissions_in(&channel, &member));
-    let permissions = match cached {
-        Some(permissions) => permissions,
-        None => guild_id
-            .to_partial_guild(ctx)
-            .await?
-            .user_permissions_in(&channel, &member),
-    };
-    let missing = NEEDED - permissions;
-    if missing.is_empty() {
-        return Ok(Ok(()));
-    }
-    Ok(Err(format!(
-        "I may not post announcements in <#{channel_id}>: I am missing {}. Give me those \
-         permissions there, or choose another channel.",
-        missing.get_permission_names().join(", ")
-    )))
-}
-
-fn is_client_error(error: &serenity::Error) -> bool {
-    matches!(error, serenity::Error::Http(e) if e.status_code().is_some_and(|s| s.is_client_error()))
 }

@@ -4,18 +4,11 @@
 use super::{BotError, Context};
 use crate::answers::{limits, Card, Field, Reply, Tone};
 use crate::daily::{self, zone_suggestions};
-use crate::discord::render;
+use crate::discord::{postable, render};
 use crate::outbox::daily::{next_post_at, next_tale};
 use crate::store::{DailySchedule, Delivery, DeliveryState, Kind};
 use chrono::{DateTime, Utc};
-use serenity::all::{
-    AutocompleteChoice, ChannelId, CreateAutocompleteResponse, GuildId, PartialChannel, Permissions,
-};
-
-/// What the bot needs in the channel to post a tale.
-const NEEDED: Permissions = Permissions::VIEW_CHANNEL
-    .union(Permissions::SEND_MESSAGES)
-    .union(Permissions::EMBED_LINKS);
+use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse, PartialChannel};
 
 /// A Tech Tale posted every day in a channel you choose.
 #[poise::command(
@@ -58,12 +51,12 @@ async fn set(
         }
     };
     ctx.defer_ephemeral().await?;
-    if let Err(why) = check_channel(ctx, guild, channel.id).await {
-        let text = format!(
-            "I cannot post in <#{}>: {why}. Give me View Channel, Send Messages and Embed Links there, then try again.",
-            channel.id
-        );
-        return say(ctx, Reply::notice("That channel does not work yet", text)).await;
+    if let Some(problem) = postable::check(ctx, guild, channel.id).await? {
+        return say(
+            ctx,
+            Reply::notice("That channel does not work yet", problem.to_string()),
+        )
+        .await;
     }
     let data = ctx.data();
     let now = data.clock.now();
@@ -200,47 +193,6 @@ async fn say(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
     };
     ctx.send(render::command_reply(&reply)).await?;
     Ok(())
-}
-
-/// Whether the bot may post tales in the channel: from the cache when it holds the server,
-/// else from Discord (channel, server roles, the bot's member). Err says what is missing.
-async fn check_channel(ctx: Context<'_>, guild: GuildId, channel: ChannelId) -> Result<(), String> {
-    let bot = ctx.framework().bot_id();
-    let cached = ctx.guild().and_then(|g| {
-        let channel = g.channels.get(&channel)?;
-        let member = g.members.get(&bot)?;
-        Some(g.user_permissions_in(channel, member))
-    });
-    let permissions = match cached {
-        Some(permissions) => permissions,
-        None => {
-            let http = ctx.http();
-            let fetched = async {
-                let channel = http.get_channel(channel).await?;
-                let guild = http.get_guild(guild).await?;
-                let member = http.get_member(guild.id, bot).await?;
-                Ok::<_, serenity::Error>(
-                    channel
-                        .guild()
-                        .map(|c| guild.user_permissions_in(&c, &member)),
-                )
-            };
-            match fetched.await {
-                Ok(Some(permissions)) => permissions,
-                Ok(None) => return Err("it is not a server channel".to_owned()),
-                Err(error) => {
-                    tracing::warn!(%error, channel = channel.get(), "daily: channel check failed");
-                    return Err("I cannot see it".to_owned());
-                }
-            }
-        }
-    };
-    let missing = NEEDED - permissions;
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("I lack {missing}"))
-    }
 }
 
 /// "Tue 2 Jun 2026, 09:00 CEST · <t:…:F> (<t:…:R>)": the server's local time, then the
