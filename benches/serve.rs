@@ -4,7 +4,12 @@
 //! Discord API sharing the machine) spent per interaction, with the bundled archive and with
 //! 10,000 issues.
 //!
-//! Run: `cargo bench --bench serve`
+//! Side by side, in the same run and through the same local Discord API: a trivial poise bot
+//! (this bench's own executable, started again as a child) with one command that answers a
+//! fixed embed from memory. The product's figures on the bundled archive are printed as
+//! ratios to it: the framework's floor, so that what the product adds shows.
+//!
+//! Run: `cargo bench --bench serve` (`--profile dev` for a quick look).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -18,6 +23,8 @@ use std::time::Duration;
 use support::discord_api::{FakeDiscord, InteractionBuilder, OptionKind, GUILD_ID};
 
 const TOKEN: &str = "MTE4MDAwMDAwMDAwMDAwMDAwMQ.GfAkEt.YmVuY2htYXJrLXRva2Vu";
+/// Set in the environment of the child that runs the trivial bot.
+const TRIVIAL_BOT: &str = "SERVE_BENCH_TRIVIAL_BOT";
 const BURST: usize = 200;
 const ROUNDS: usize = 5;
 
@@ -31,10 +38,36 @@ struct Run {
     harness_cpu_per_interaction: Duration,
 }
 
-fn start_serve(db: &Path, discord: &FakeDiscord) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_importai-bot"))
-        .arg("serve")
-        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+/// What serves the burst.
+#[derive(Clone, Copy)]
+enum Bot<'a> {
+    /// `importai-bot serve` on a database whose issues run `first..first + count`.
+    Product {
+        db: &'a Path,
+        first: i64,
+        count: i64,
+    },
+    /// The trivial poise bot.
+    Trivial,
+}
+
+fn start(bot: Bot<'_>, discord: &FakeDiscord) -> Child {
+    let mut command = match bot {
+        Bot::Product { db, .. } => {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_importai-bot"));
+            command
+                .arg("serve")
+                .env("DATABASE_URL", format!("sqlite://{}", db.display()));
+            command
+        }
+        Bot::Trivial => {
+            let mut command =
+                Command::new(std::env::current_exe().expect("the bench's own executable"));
+            command.env(TRIVIAL_BOT, "1");
+            command
+        }
+    };
+    command
         .env("DISCORD_TOKEN", TOKEN)
         .env("DISCORD_API_BASE", discord.rest_base())
         .env("DISCORD_GUILD_ID", GUILD_ID.to_string())
@@ -72,8 +105,12 @@ fn cpu_time(pid: u32) -> Duration {
 }
 
 /// A mix of what readers do, over issues the archive holds. The `i`th interaction of a run:
-/// each round asks about other issues, while the archive has that many.
-fn interaction(discord: &FakeDiscord, i: usize, first: i64, count: i64) -> InteractionBuilder {
+/// each round asks about other issues, while the archive has that many. The trivial bot
+/// gets its one command.
+fn interaction(discord: &FakeDiscord, i: usize, bot: Bot<'_>) -> InteractionBuilder {
+    let Bot::Product { first, count, .. } = bot else {
+        return discord.command(trivial::COMMAND);
+    };
     let n = first + (i as i64 * 37) % count;
     match i % 6 {
         0 => discord.command("issue").option_int("number", n),
@@ -99,15 +136,17 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[at]
 }
 
-async fn measure(db: &Path, first: i64, count: i64) -> Run {
+async fn measure(bot: Bot<'_>) -> Run {
     let discord = FakeDiscord::start().await;
-    let mut child = start_serve(db, &discord);
+    let mut child = start(bot, &discord);
     discord.wait_for_ready(Duration::from_secs(60)).await;
     discord
         .await_registered_commands(Duration::from_secs(60))
         .await;
     // One interaction first, so the harness has compiled its validators.
-    let warm = discord.send_interaction(discord.command("about")).await;
+    let warm = discord
+        .send_interaction(interaction(&discord, 0, bot))
+        .await;
     discord.await_response(warm, Duration::from_secs(10)).await;
 
     let mut p50s = Vec::new();
@@ -116,7 +155,7 @@ async fn measure(db: &Path, first: i64, count: i64) -> Run {
     let harness_cpu_before = cpu_time(std::process::id());
     for round in 0..ROUNDS {
         let sends = (round * BURST..(round + 1) * BURST)
-            .map(|i| discord.send_interaction(interaction(&discord, i, first, count)));
+            .map(|i| discord.send_interaction(interaction(&discord, i, bot)));
         let ids = futures_util::future::join_all(sends).await;
         let mut latencies = Vec::with_capacity(BURST);
         for id in ids {
@@ -149,7 +188,42 @@ async fn measure(db: &Path, first: i64, count: i64) -> Run {
     }
 }
 
+fn print_run(name: &str, run: &Run) {
+    println!(
+        "{:<14} {:>8.2}ms {:>8.2}ms {:>8.1} MiB {:>8.0}µs/int {:>8.0}µs/int",
+        name,
+        run.p50.as_secs_f64() * 1e3,
+        run.p99.as_secs_f64() * 1e3,
+        run.peak_kib as f64 / 1024.0,
+        run.cpu_per_interaction.as_secs_f64() * 1e6,
+        run.harness_cpu_per_interaction.as_secs_f64() * 1e6,
+    );
+}
+
+/// The product's figures as multiples of the trivial bot's.
+fn print_ratios(name: &str, product: &Run, trivial: &Run) {
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+    println!(
+        "{:<14} {:>9.2}× {:>9.2}× {:>12.2}× {:>13.2}× {:>13.2}×",
+        name,
+        ratio(product.p50.as_secs_f64(), trivial.p50.as_secs_f64()),
+        ratio(product.p99.as_secs_f64(), trivial.p99.as_secs_f64()),
+        ratio(product.peak_kib as f64, trivial.peak_kib as f64),
+        ratio(
+            product.cpu_per_interaction.as_secs_f64(),
+            trivial.cpu_per_interaction.as_secs_f64()
+        ),
+        ratio(
+            product.harness_cpu_per_interaction.as_secs_f64(),
+            trivial.harness_cpu_per_interaction.as_secs_f64()
+        ),
+    );
+}
+
 fn main() {
+    if std::env::var_os(TRIVIAL_BOT).is_some() {
+        return trivial::serve();
+    }
     // `cargo bench --bench serve -- 10000` measures only the archives whose name contains
     // the filter; `cargo bench` itself passes `--bench`, which is not a filter.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with("--"));
@@ -174,6 +248,8 @@ fn main() {
             "{:<14} {:>10} {:>10} {:>12} {:>14} {:>14}",
             "archive", "p50", "p99", "peak RSS", "serve CPU", "harness CPU"
         );
+        let trivial = measure(Bot::Trivial).await;
+        print_run("trivial bot", &trivial);
         for (name, db, first, count) in [
             ("10 issues", &bundled, 301, 10),
             ("10000 issues", &large, 1, 10_000),
@@ -181,16 +257,65 @@ fn main() {
             if !wanted(name) {
                 continue;
             }
-            let run = measure(db, first, count).await;
-            println!(
-                "{:<14} {:>8.2}ms {:>8.2}ms {:>8.1} MiB {:>8.0}µs/int {:>8.0}µs/int",
-                name,
-                run.p50.as_secs_f64() * 1e3,
-                run.p99.as_secs_f64() * 1e3,
-                run.peak_kib as f64 / 1024.0,
-                run.cpu_per_interaction.as_secs_f64() * 1e6,
-                run.harness_cpu_per_interaction.as_secs_f64() * 1e6,
-            );
+            let run = measure(Bot::Product { db, first, count }).await;
+            print_run(name, &run);
+            print_ratios("  ÷ trivial", &run, &trivial);
         }
     });
+}
+
+/// The trivial bot: poise with one command that answers a fixed embed from memory,
+/// connected the way `serve` connects (REST through DISCORD_API_BASE, no rate limiter).
+mod trivial {
+    use poise::serenity_prelude as serenity;
+    use serenity::{ClientBuilder, CreateEmbed, GatewayIntents, GuildId, HttpBuilder};
+
+    pub const COMMAND: &str = "fixed";
+
+    type Context<'a> = poise::Context<'a, (), serenity::Error>;
+
+    /// Answer a fixed embed.
+    #[poise::command(slash_command, rename = "fixed")]
+    async fn fixed(ctx: Context<'_>) -> Result<(), serenity::Error> {
+        let embed = CreateEmbed::new()
+            .title("Import AI 310: A fixed answer")
+            .description(
+                "The same embed for every interaction, built from constants: what a bot \
+                 costs before it reads anything.",
+            )
+            .field("Sections", "1. One\n2. Two\n3. Three", true)
+            .field("Tale", "A short story", true);
+        ctx.send(poise::CreateReply::default().embed(embed)).await?;
+        Ok(())
+    }
+
+    pub fn serve() {
+        let setting = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} unset"));
+        let (token, base) = (setting("DISCORD_TOKEN"), setting("DISCORD_API_BASE"));
+        let guild = GuildId::new(setting("DISCORD_GUILD_ID").parse().expect("a guild id"));
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async move {
+            let http = HttpBuilder::new(&token)
+                .proxy(base.trim_end_matches('/'))
+                .ratelimiter_disabled(true)
+                .build();
+            let framework = poise::Framework::builder()
+                .options(poise::FrameworkOptions {
+                    commands: vec![fixed()],
+                    ..Default::default()
+                })
+                .setup(move |ctx, _ready, framework| {
+                    Box::pin(async move {
+                        let commands = &framework.options().commands;
+                        poise::builtins::register_in_guild(ctx, commands, guild).await
+                    })
+                })
+                .build();
+            let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
+                .framework(framework)
+                .await
+                .expect("the trivial bot's client");
+            client.start().await.expect("the trivial bot serves");
+        });
+    }
 }
