@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::feed_state::{parse_timestamp, timestamp};
-use super::outbox::{move_unattempted, Kind};
+use super::outbox::{id, move_unattempted, Kind};
 use super::{Result, Store};
 
 /// A server's announcement settings.
@@ -28,10 +28,6 @@ pub struct PendingAnnouncement {
     pub channel_id: u64,
 }
 
-fn id(value: u64) -> i64 {
-    value as i64
-}
-
 fn unid(value: i64) -> u64 {
     value as u64
 }
@@ -48,7 +44,9 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        let (guild, channel, enabled_at, by) =
+            (id(guild_id), id(channel_id), timestamp(at), id(by_user));
+        sqlx::query!(
             "INSERT INTO announce_settings (guild_id, channel_id, since_seq, enabled_at, enabled_by)
              VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) FROM feed_arrivals), ?3, ?4)
              ON CONFLICT (guild_id) DO UPDATE SET
@@ -56,11 +54,11 @@ impl Store {
                  enabled_at = CASE WHEN channel_id IS NULL THEN excluded.enabled_at ELSE enabled_at END,
                  channel_id = excluded.channel_id, enabled_by = excluded.enabled_by,
                  disabled_at = NULL, disabled_reason = NULL",
+            guild,
+            channel,
+            enabled_at,
+            by,
         )
-        .bind(id(guild_id))
-        .bind(id(channel_id))
-        .bind(timestamp(at))
-        .bind(id(by_user))
         .execute(&mut *tx)
         .await?;
         move_unattempted(&mut tx, Kind::Announce, guild_id, channel_id).await?;
@@ -77,21 +75,22 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        let (guild, disabled_at) = (id(guild_id), timestamp(at));
+        sqlx::query!(
             "INSERT INTO announce_settings (guild_id, channel_id, disabled_at, disabled_reason)
              VALUES (?1, NULL, ?2, ?3)
              ON CONFLICT (guild_id) DO UPDATE SET channel_id = NULL,
                  disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason",
+            guild,
+            disabled_at,
+            reason,
         )
-        .bind(id(guild_id))
-        .bind(timestamp(at))
-        .bind(reason)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM deliveries WHERE kind = 'announce' AND guild = ? AND state = 'claimed'",
+            guild,
         )
-        .bind(id(guild_id))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -100,52 +99,44 @@ impl Store {
 
     /// A server's settings; None if it never turned announcements on.
     pub async fn announce_settings(&self, guild_id: u64) -> Result<Option<AnnounceSettings>> {
-        type Row = (
-            i64,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT guild_id, channel_id, enabled_at, disabled_at, disabled_reason
-             FROM announce_settings WHERE guild_id = ?",
+        let guild = id(guild_id);
+        let row = sqlx::query!(
+            r#"SELECT guild_id AS "guild_id!", channel_id, enabled_at, disabled_at, disabled_reason
+             FROM announce_settings WHERE guild_id = ?"#,
+            guild,
         )
-        .bind(id(guild_id))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(
-            |(guild_id, channel_id, enabled_at, disabled_at, disabled_reason)| AnnounceSettings {
-                guild_id: unid(guild_id),
-                channel_id: channel_id.map(unid),
-                enabled_at: parse_timestamp(enabled_at),
-                disabled_at: parse_timestamp(disabled_at),
-                disabled_reason,
-            },
-        ))
+        Ok(row.map(|row| AnnounceSettings {
+            guild_id: unid(row.guild_id),
+            channel_id: row.channel_id.map(unid),
+            enabled_at: parse_timestamp(row.enabled_at),
+            disabled_at: parse_timestamp(row.disabled_at),
+            disabled_reason: row.disabled_reason,
+        }))
     }
 
     /// Every (issue, server) announcement still to make, oldest issue first: issues that
     /// arrived through the poller after the server turned announcements on, with no
     /// delivery for them in that server, or one still open.
     pub async fn pending_announcements(&self) -> Result<Vec<PendingAnnouncement>> {
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT a.issue, s.guild_id, s.channel_id
+        let rows = sqlx::query!(
+            r#"SELECT a.issue AS "issue!", s.guild_id AS "guild_id!", s.channel_id AS "channel_id!"
              FROM feed_arrivals a
              JOIN announce_settings s ON s.channel_id IS NOT NULL AND a.seq > s.since_seq
              LEFT JOIN deliveries d ON d.kind = 'announce' AND d.guild = s.guild_id
                   AND d.key = CAST(a.issue AS TEXT)
              WHERE a.announce = 1 AND (d.key IS NULL OR d.state = 'claimed')
-             ORDER BY a.seq, s.guild_id",
+             ORDER BY a.seq, s.guild_id"#,
         )
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(issue, guild_id, channel_id)| PendingAnnouncement {
-                issue: issue as u32,
-                guild_id: unid(guild_id),
-                channel_id: unid(channel_id),
+            .map(|row| PendingAnnouncement {
+                issue: row.issue as u32,
+                guild_id: unid(row.guild_id),
+                channel_id: unid(row.channel_id),
             })
             .collect())
     }

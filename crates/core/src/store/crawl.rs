@@ -46,47 +46,36 @@ pub struct CrawledPost {
     pub reason: Option<String>,
 }
 
-type PostRow = (
-    String,
-    String,
-    Option<i64>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-);
-
 impl Store {
     pub async fn crawl_site(&self, site: &str) -> Result<Option<CrawlSite>> {
-        let row: Option<(String, i64, i64)> =
-            sqlx::query_as("SELECT home, next_page, discovered FROM crawl_sites WHERE site = ?")
-                .bind(site)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(home, next_page, discovered)| CrawlSite {
-            home,
-            next_page,
-            discovered: discovered != 0,
+        let row = sqlx::query!(
+            "SELECT home, next_page, discovered FROM crawl_sites WHERE site = ?",
+            site
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| CrawlSite {
+            home: row.home,
+            next_page: row.next_page,
+            discovered: row.discovered != 0,
         }))
     }
 
     /// The listing page at `url` as last served, if it was.
     pub async fn crawl_listing(&self, url: &str) -> Result<Option<CrawlListing>> {
-        let row: Option<(Option<String>, Option<String>, i64)> = sqlx::query_as(
+        let row = sqlx::query!(
             "SELECT etag, last_modified, last_page FROM crawl_listings WHERE url = ?",
+            url
         )
-        .bind(url)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(etag, last_modified, last_page)| CrawlListing {
+        Ok(row.map(|row| CrawlListing {
             url: url.to_owned(),
             validators: Validators {
-                etag,
-                last_modified,
+                etag: row.etag,
+                last_modified: row.last_modified,
             },
-            last_page: last_page != 0,
+            last_page: row.last_page != 0,
         }))
     }
 
@@ -100,14 +89,15 @@ impl Store {
         listing: Option<&CrawlListing>,
     ) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
+        let discovered = i64::from(next.discovered);
+        sqlx::query!(
             "INSERT INTO crawl_sites (site, home, next_page, discovered) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (site) DO UPDATE SET home = ?2, next_page = ?3, discovered = ?4",
+            site,
+            next.home,
+            next.next_page,
+            discovered,
         )
-        .bind(site)
-        .bind(&next.home)
-        .bind(next.next_page)
-        .bind(i64::from(next.discovered))
         .execute(&mut *tx)
         .await?;
         for post in posts {
@@ -116,7 +106,7 @@ impl Store {
             } else {
                 "skipped"
             };
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO crawl_posts
                    (site, post, position, title, issue, url, published, body_url, body, state)
                  VALUES (?1, ?2, (SELECT COUNT(*) FROM crawl_posts WHERE site = ?1),
@@ -125,28 +115,29 @@ impl Store {
                    title = ?3, issue = ?4, url = ?5, published = ?6, body_url = ?7,
                    body = CASE WHEN state = 'stored' THEN NULL ELSE ?8 END,
                    state = CASE WHEN state = 'stored' AND issue IS ?4 THEN 'stored' ELSE ?9 END",
+                site,
+                post.post,
+                post.title,
+                post.issue,
+                post.url,
+                post.published,
+                post.body_url,
+                post.body,
+                state,
             )
-            .bind(site)
-            .bind(&post.post)
-            .bind(&post.title)
-            .bind(post.issue)
-            .bind(&post.url)
-            .bind(&post.published)
-            .bind(&post.body_url)
-            .bind(&post.body)
-            .bind(state)
             .execute(&mut *tx)
             .await?;
         }
         if let Some(listing) = listing {
-            sqlx::query(
+            let last_page = i64::from(listing.last_page);
+            sqlx::query!(
                 "INSERT OR REPLACE INTO crawl_listings (url, etag, last_modified, last_page)
                  VALUES (?, ?, ?, ?)",
+                listing.url,
+                listing.validators.etag,
+                listing.validators.last_modified,
+                last_page,
             )
-            .bind(&listing.url)
-            .bind(&listing.validators.etag)
-            .bind(&listing.validators.last_modified)
-            .bind(i64::from(listing.last_page))
             .execute(&mut *tx)
             .await?;
         }
@@ -156,40 +147,38 @@ impl Store {
 
     /// Every post discovered on `site`, in discovery order.
     pub async fn crawl_posts(&self, site: &str) -> Result<Vec<CrawledPost>> {
-        let rows: Vec<PostRow> = sqlx::query_as(
+        let rows = sqlx::query!(
             "SELECT post, title, issue, url, published, body_url, body, state, reason
              FROM crawl_posts WHERE site = ? ORDER BY position",
+            site
         )
-        .bind(site)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(post, title, issue, url, published, body_url, body, state, reason)| CrawledPost {
-                    post: CrawlPost {
-                        post,
-                        title,
-                        issue: issue.and_then(|n| u32::try_from(n).ok()),
-                        url,
-                        published,
-                        body_url,
-                        body,
-                    },
-                    state,
-                    reason,
+            .map(|row| CrawledPost {
+                post: CrawlPost {
+                    post: row.post,
+                    title: row.title,
+                    issue: row.issue.and_then(|n| u32::try_from(n).ok()),
+                    url: row.url,
+                    published: row.published,
+                    body_url: row.body_url,
+                    body: row.body,
                 },
-            )
+                state: row.state,
+                reason: row.reason,
+            })
             .collect())
     }
 
     /// The URL a Substack site gives issue `number`, if any site discovered it there.
     pub async fn crawl_substack_url(&self, number: u32) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar!(
             "SELECT p.url FROM crawl_posts p JOIN crawl_sites s ON s.site = p.site
              WHERE p.issue = ? AND s.home = 'substack' ORDER BY p.site LIMIT 1",
+            number
         )
-        .bind(number)
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -205,12 +194,12 @@ impl Store {
         check_storable(issue)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let ingested = upsert(&mut tx, issue, &post.url).await?;
-        sqlx::query(
+        sqlx::query!(
             "UPDATE crawl_posts SET state = 'stored', body = NULL, reason = NULL
              WHERE site = ? AND post = ?",
+            site,
+            post.post,
         )
-        .bind(site)
-        .bind(&post.post)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -220,12 +209,12 @@ impl Store {
 
     /// Records why a post could not be stored; the next backfill tries it again.
     pub async fn crawl_fail(&self, site: &str, post: &str, reason: &str) -> Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE crawl_posts SET state = 'failed', reason = ? WHERE site = ? AND post = ?",
+            reason,
+            site,
+            post,
         )
-        .bind(reason)
-        .bind(site)
-        .bind(post)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -234,11 +223,13 @@ impl Store {
     /// After a backfill that went through every post of `site`: the next one reads the
     /// listing again from its start, to find what was published since.
     pub async fn crawl_finish(&self, site: &str, first_page: i64) -> Result<()> {
-        sqlx::query("UPDATE crawl_sites SET next_page = ?, discovered = 0 WHERE site = ?")
-            .bind(first_page)
-            .bind(site)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query!(
+            "UPDATE crawl_sites SET next_page = ?, discovered = 0 WHERE site = ?",
+            first_page,
+            site
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

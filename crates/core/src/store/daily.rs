@@ -1,7 +1,7 @@
 //! The daily tale's schedules. Its posts are deliveries of the outbox (kind `daily`, keyed by
 //! the server's local date).
 
-use super::outbox::{decode_error, instant, move_unattempted, Kind};
+use super::outbox::{decode_error, id, instant, move_unattempted, Kind};
 use super::{Result, Store};
 use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -37,7 +37,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<DailySchedule> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        let (guild_id, local_time, since) =
+            (id(guild), time.format(TIME_FORMAT).to_string(), millis(now));
+        sqlx::query!(
             "INSERT INTO daily_schedules
                  (guild, channel, local_time, time_zone, since_ms, enabled, problem, changed_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, 1, NULL, ?5)
@@ -45,19 +47,19 @@ impl Store {
                  channel = excluded.channel, local_time = excluded.local_time,
                  time_zone = excluded.time_zone, since_ms = excluded.since_ms,
                  enabled = 1, problem = NULL, changed_ms = excluded.changed_ms",
+            guild_id,
+            id(channel),
+            local_time,
+            zone.name(),
+            since,
         )
-        .bind(snowflake(guild))
-        .bind(snowflake(channel))
-        .bind(time.format(TIME_FORMAT).to_string())
-        .bind(zone.name())
-        .bind(millis(now))
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM deliveries
              WHERE kind = 'daily' AND guild = ?1 AND state = 'failed' AND message_id IS NULL",
+            guild_id,
         )
-        .bind(snowflake(guild))
         .execute(&mut *tx)
         .await?;
         move_unattempted(&mut tx, Kind::Daily, guild, channel).await?;
@@ -70,8 +72,8 @@ impl Store {
     /// Turns the daily tale off for a server. The history stays, so the rotation goes on
     /// where it stopped if it is turned on again. Whether there was a schedule.
     pub async fn daily_off(&self, guild: u64) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM daily_schedules WHERE guild = ?")
-            .bind(snowflake(guild))
+        let guild = id(guild);
+        let done = sqlx::query!("DELETE FROM daily_schedules WHERE guild = ?", guild)
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() > 0)
@@ -79,23 +81,26 @@ impl Store {
 
     /// Turns a server's schedule off because posting cannot work, saying why.
     pub async fn disable_daily(&self, guild: u64, problem: &str, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query(
+        let (guild, changed) = (id(guild), millis(now));
+        sqlx::query!(
             "UPDATE daily_schedules SET enabled = 0, problem = ?2, changed_ms = ?3 WHERE guild = ?1",
+            guild,
+            problem,
+            changed,
         )
-        .bind(snowflake(guild))
-        .bind(problem)
-        .bind(millis(now))
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     pub async fn daily_schedule(&self, guild: u64) -> Result<Option<DailySchedule>> {
-        let row: Option<ScheduleRow> = sqlx::query_as(
-            "SELECT guild, channel, local_time, time_zone, since_ms, enabled, problem
-             FROM daily_schedules WHERE guild = ?",
+        let guild = id(guild);
+        let row = sqlx::query_as!(
+            ScheduleRow,
+            r#"SELECT guild AS "guild!", channel, local_time, time_zone, since_ms, enabled, problem
+             FROM daily_schedules WHERE guild = ?"#,
+            guild,
         )
-        .bind(snowflake(guild))
         .fetch_optional(&self.pool)
         .await?;
         row.map(ScheduleRow::into_schedule).transpose()
@@ -103,9 +108,10 @@ impl Store {
 
     /// Every schedule that is on.
     pub async fn enabled_daily_schedules(&self) -> Result<Vec<DailySchedule>> {
-        let rows: Vec<ScheduleRow> = sqlx::query_as(
-            "SELECT guild, channel, local_time, time_zone, since_ms, enabled, problem
-             FROM daily_schedules WHERE enabled = 1 ORDER BY guild",
+        let rows = sqlx::query_as!(
+            ScheduleRow,
+            r#"SELECT guild AS "guild!", channel, local_time, time_zone, since_ms, enabled, problem
+             FROM daily_schedules WHERE enabled = 1 ORDER BY guild"#,
         )
         .fetch_all(&self.pool)
         .await?;
@@ -113,7 +119,6 @@ impl Store {
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct ScheduleRow {
     guild: i64,
     channel: i64,
@@ -140,11 +145,6 @@ impl ScheduleRow {
             problem: self.problem,
         })
     }
-}
-
-/// Discord snowflakes fit in 63 bits; SQLite integers are signed.
-fn snowflake(id: u64) -> i64 {
-    id as i64
 }
 
 fn millis(at: DateTime<Utc>) -> i64 {

@@ -49,43 +49,32 @@ pub(super) fn parse_timestamp(text: Option<String>) -> Option<DateTime<Utc>> {
         .map(|at| at.with_timezone(&Utc))
 }
 
-type FeedStateRow = (
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    Option<String>,
-);
-
 impl Store {
     /// What the poller remembers of `url`; None before its first poll.
     pub async fn feed_state(&self, url: &str) -> Result<Option<FeedState>> {
-        let row: Option<FeedStateRow> = sqlx::query_as(
-            "SELECT url, etag, last_modified, last_attempt_at, last_success_at, failures, last_error
-             FROM feed_state WHERE url = ?",
+        let row = sqlx::query!(
+            r#"SELECT url AS "url!", etag, last_modified, last_attempt_at, last_success_at,
+                 failures, last_error
+             FROM feed_state WHERE url = ?"#,
+            url,
         )
-        .bind(url)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(
-            |(url, etag, last_modified, attempt, success, failures, last_error)| FeedState {
-                url,
-                etag,
-                last_modified,
-                last_attempt_at: parse_timestamp(attempt),
-                last_success_at: parse_timestamp(success),
-                failures: u32::try_from(failures).unwrap_or(0),
-                last_error,
-            },
-        ))
+        Ok(row.map(|row| FeedState {
+            url: row.url,
+            etag: row.etag,
+            last_modified: row.last_modified,
+            last_attempt_at: parse_timestamp(row.last_attempt_at),
+            last_success_at: parse_timestamp(row.last_success_at),
+            failures: u32::try_from(row.failures).unwrap_or(0),
+            last_error: row.last_error,
+        }))
     }
 
     /// The most recently polled feed, if any was ever polled: for `/announce status`.
     pub async fn latest_feed_state(&self) -> Result<Option<FeedState>> {
-        let url: Option<String> = sqlx::query_scalar(
-            "SELECT url FROM feed_state ORDER BY last_attempt_at DESC, url LIMIT 1",
+        let url = sqlx::query_scalar!(
+            r#"SELECT url AS "url!" FROM feed_state ORDER BY last_attempt_at DESC, url LIMIT 1"#
         )
         .fetch_optional(&self.pool)
         .await?;
@@ -102,14 +91,15 @@ impl Store {
         at: DateTime<Utc>,
         reason: &str,
     ) -> Result<()> {
-        sqlx::query(
+        let at = timestamp(at);
+        sqlx::query!(
             "INSERT INTO feed_state (url, last_attempt_at, failures, last_error) VALUES (?, ?, 1, ?)
              ON CONFLICT (url) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
                  failures = failures + 1, last_error = excluded.last_error",
+            url,
+            at,
+            reason,
         )
-        .bind(url)
-        .bind(timestamp(at))
-        .bind(reason)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -117,14 +107,15 @@ impl Store {
 
     /// A poll the server answered with 304 Not Modified.
     pub async fn record_feed_not_modified(&self, url: &str, at: DateTime<Utc>) -> Result<()> {
-        sqlx::query(
+        let at = timestamp(at);
+        sqlx::query!(
             "INSERT INTO feed_state (url, last_attempt_at, last_success_at, failures)
              VALUES (?1, ?2, ?2, 0)
              ON CONFLICT (url) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
                  last_success_at = excluded.last_success_at, failures = 0, last_error = NULL",
+            url,
+            at,
         )
-        .bind(url)
-        .bind(timestamp(at))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -164,13 +155,13 @@ impl Store {
         for (index, &number) in added.iter().enumerate() {
             let announce = index >= quiet;
             // An issue arrives once: if it left the store and came back, it is not news.
-            let inserted = sqlx::query(
+            let inserted = sqlx::query!(
                 "INSERT INTO feed_arrivals (issue, arrived_at, announce) VALUES (?, ?, ?)
                  ON CONFLICT (issue) DO NOTHING",
+                number,
+                now,
+                announce,
             )
-            .bind(number)
-            .bind(&now)
-            .bind(announce)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -180,18 +171,18 @@ impl Store {
                 (_, false) => result.arrived_quietly.push(number),
             }
         }
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO feed_state (url, etag, last_modified, last_attempt_at, last_success_at, failures)
              VALUES (?1, ?2, ?3, ?4, ?4, 0)
              ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
                  last_modified = excluded.last_modified,
                  last_attempt_at = excluded.last_attempt_at,
                  last_success_at = excluded.last_success_at, failures = 0, last_error = NULL",
+            url,
+            validators.etag,
+            validators.last_modified,
+            now,
         )
-        .bind(url)
-        .bind(&validators.etag)
-        .bind(&validators.last_modified)
-        .bind(&now)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -201,7 +192,7 @@ impl Store {
 
     /// Issues that arrived through the poller, in arrival order: for tests and diagnostics.
     pub async fn feed_arrivals(&self) -> Result<Vec<u32>> {
-        let numbers: Vec<i64> = sqlx::query_scalar("SELECT issue FROM feed_arrivals ORDER BY seq")
+        let numbers = sqlx::query_scalar!("SELECT issue FROM feed_arrivals ORDER BY seq")
             .fetch_all(&self.pool)
             .await?;
         Ok(numbers.into_iter().map(|n| n as u32).collect())

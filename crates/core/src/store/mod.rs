@@ -213,8 +213,8 @@ impl Store {
 
     /// Whether every migration is applied and, if `fill`, the archive holds an issue.
     async fn is_ready(&self, fill: bool) -> Result<bool> {
-        let applied: Vec<i64> = match sqlx::query_scalar(
-            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        let applied = match sqlx::query_scalar!(
+            r#"SELECT version AS "version!" FROM _sqlx_migrations WHERE success ORDER BY version"#
         )
         .fetch_all(&self.pool)
         .await

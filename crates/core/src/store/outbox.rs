@@ -1,10 +1,8 @@
 //! The outbox: one claimed delivery per (kind, server, key), for every message the bot posts
 //! on its own. The store only keeps what the engine ([`crate::outbox`]) decides.
 
-use chrono::{DateTime, Utc};
-use sqlx::AssertSqlSafe;
-
 use super::{Result, Store, StoreError};
+use chrono::{DateTime, Utc};
 
 /// What a delivery is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,25 +103,24 @@ pub struct Claim<'a> {
     pub nonce: &'a str,
 }
 
-const COLUMNS: &str = "kind, guild, key, issue, channel, nonce, state, attempts, next_try_ms, \
-                       claimed_ms, message_id, posted_ms, error";
-
 impl Store {
     /// Claims a delivery, unless it was claimed before (by this process or an earlier one):
     /// then that claim is returned unchanged. The caller sends only what the claim says.
     pub async fn claim_delivery(&self, claim: Claim<'_>, now: DateTime<Utc>) -> Result<Delivery> {
-        sqlx::query(
+        let (kind, guild, channel) = (claim.kind.as_str(), id(claim.guild), id(claim.channel));
+        let claimed = now.timestamp_millis();
+        sqlx::query!(
             "INSERT INTO deliveries (kind, guild, key, issue, channel, nonce, claimed_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (kind, guild, key) DO NOTHING",
+            kind,
+            guild,
+            claim.key,
+            claim.issue,
+            channel,
+            claim.nonce,
+            claimed,
         )
-        .bind(claim.kind.as_str())
-        .bind(claim.guild as i64)
-        .bind(claim.key)
-        .bind(claim.issue)
-        .bind(claim.channel as i64)
-        .bind(claim.nonce)
-        .bind(now.timestamp_millis())
         .execute(&self.pool)
         .await?;
         self.delivery(claim.kind, claim.guild, claim.key)
@@ -132,12 +129,16 @@ impl Store {
     }
 
     pub async fn delivery(&self, kind: Kind, guild: u64, key: &str) -> Result<Option<Delivery>> {
-        let row: Option<Row> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM deliveries WHERE kind = ?1 AND guild = ?2 AND key = ?3"
-        )))
-        .bind(kind.as_str())
-        .bind(guild as i64)
-        .bind(key)
+        let (kind, guild) = (kind.as_str(), id(guild));
+        let row = sqlx::query_as!(
+            Row,
+            "SELECT kind, guild, key, issue, channel, nonce, state, attempts, next_try_ms,
+                    claimed_ms, message_id, posted_ms, error
+             FROM deliveries WHERE kind = ?1 AND guild = ?2 AND key = ?3",
+            kind,
+            guild,
+            key,
+        )
         .fetch_optional(&self.pool)
         .await?;
         row.map(Row::into_delivery).transpose()
@@ -152,15 +153,23 @@ impl Store {
         state: Option<DeliveryState>,
         limit: Option<u32>,
     ) -> Result<Vec<Delivery>> {
-        let rows: Vec<Row> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM deliveries
+        let (kind, guild) = (kind.as_str(), id(guild));
+        let (state, limit) = (
+            state.map(DeliveryState::as_str),
+            limit.map_or(-1, i64::from),
+        );
+        let rows = sqlx::query_as!(
+            Row,
+            "SELECT kind, guild, key, issue, channel, nonce, state, attempts, next_try_ms,
+                    claimed_ms, message_id, posted_ms, error
+             FROM deliveries
              WHERE kind = ?1 AND guild = ?2 AND (?3 IS NULL OR state = ?3)
-             ORDER BY length(key) DESC, key DESC LIMIT ?4"
-        )))
-        .bind(kind.as_str())
-        .bind(guild as i64)
-        .bind(state.map(DeliveryState::as_str))
-        .bind(limit.map_or(-1, i64::from))
+             ORDER BY length(key) DESC, key DESC LIMIT ?4",
+            kind,
+            guild,
+            state,
+            limit,
+        )
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(Row::into_delivery).collect()
@@ -183,14 +192,17 @@ impl Store {
     /// Notes that a send is starting, before it starts: a later process then knows to look
     /// for the message before sending again.
     pub async fn start_attempt(&self, delivery: &Delivery) -> Result<()> {
-        self.update(
-            delivery,
-            "attempts = attempts + 1",
-            None::<i64>,
-            None::<i64>,
-            None,
+        let (kind, guild) = (delivery.kind.as_str(), id(delivery.guild));
+        sqlx::query!(
+            "UPDATE deliveries SET attempts = attempts + 1
+             WHERE kind = ?1 AND guild = ?2 AND key = ?3 AND state = 'claimed'",
+            kind,
+            guild,
+            delivery.key,
         )
-        .await
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Records the message Discord created.
@@ -200,14 +212,21 @@ impl Store {
         message_id: u64,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.update(
-            delivery,
-            "state = 'posted', message_id = ?4, posted_ms = ?5, next_try_ms = NULL",
-            Some(message_id as i64),
-            Some(now.timestamp_millis()),
-            None,
+        let (kind, guild) = (delivery.kind.as_str(), id(delivery.guild));
+        let (message, posted) = (id(message_id), now.timestamp_millis());
+        sqlx::query!(
+            "UPDATE deliveries SET state = 'posted', message_id = ?4, posted_ms = ?5,
+                 next_try_ms = NULL
+             WHERE kind = ?1 AND guild = ?2 AND key = ?3 AND state = 'claimed'",
+            kind,
+            guild,
+            delivery.key,
+            message,
+            posted,
         )
-        .await
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// After a temporary failure: not before `next_try`.
@@ -217,14 +236,20 @@ impl Store {
         next_try: DateTime<Utc>,
         error: &str,
     ) -> Result<()> {
-        self.update(
-            delivery,
-            "next_try_ms = ?4, error = ?6",
-            Some(next_try.timestamp_millis()),
-            None::<i64>,
-            Some(error),
+        let (kind, guild) = (delivery.kind.as_str(), id(delivery.guild));
+        let next_try = next_try.timestamp_millis();
+        sqlx::query!(
+            "UPDATE deliveries SET next_try_ms = ?4, error = ?5
+             WHERE kind = ?1 AND guild = ?2 AND key = ?3 AND state = 'claimed'",
+            kind,
+            guild,
+            delivery.key,
+            next_try,
+            error,
         )
-        .await
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Closes a delivery that will not be sent: `Failed` (Discord refused it) or `Missed`.
@@ -234,37 +259,30 @@ impl Store {
         state: DeliveryState,
         error: &str,
     ) -> Result<()> {
-        let set = match state {
-            DeliveryState::Missed => "state = 'missed', error = ?6, next_try_ms = NULL",
-            _ => "state = 'failed', error = ?6, next_try_ms = NULL",
-        };
-        self.update(delivery, set, None::<i64>, None::<i64>, Some(error))
-            .await
-    }
-
-    /// One update of an open delivery; `set` (a constant) may use ?4, ?5 and ?6.
-    async fn update(
-        &self,
-        delivery: &Delivery,
-        set: &'static str,
-        four: Option<i64>,
-        five: Option<i64>,
-        six: Option<&str>,
-    ) -> Result<()> {
-        sqlx::query(AssertSqlSafe(format!(
-            "UPDATE deliveries SET {set}
-             WHERE kind = ?1 AND guild = ?2 AND key = ?3 AND state = 'claimed'"
-        )))
-        .bind(delivery.kind.as_str())
-        .bind(delivery.guild as i64)
-        .bind(&delivery.key)
-        .bind(four)
-        .bind(five)
-        .bind(six)
+        let (kind, guild) = (delivery.kind.as_str(), id(delivery.guild));
+        let state = match state {
+            DeliveryState::Missed => DeliveryState::Missed,
+            _ => DeliveryState::Failed,
+        }
+        .as_str();
+        sqlx::query!(
+            "UPDATE deliveries SET state = ?4, error = ?5, next_try_ms = NULL
+             WHERE kind = ?1 AND guild = ?2 AND key = ?3 AND state = 'claimed'",
+            kind,
+            guild,
+            delivery.key,
+            state,
+            error,
+        )
         .execute(&self.pool)
         .await?;
         Ok(())
     }
+}
+
+/// Discord snowflakes fit in 63 bits; SQLite integers are signed.
+pub(super) fn id(value: u64) -> i64 {
+    value as i64
 }
 
 /// Moves a server's claims of `kind` not yet attempted to `channel` (a new setting); one that
@@ -275,19 +293,19 @@ pub(super) async fn move_unattempted(
     guild: u64,
     channel: u64,
 ) -> Result<()> {
-    sqlx::query(
+    let (kind, guild, channel) = (kind.as_str(), id(guild), id(channel));
+    sqlx::query!(
         "UPDATE deliveries SET channel = ?3
          WHERE kind = ?1 AND guild = ?2 AND state = 'claimed' AND attempts = 0",
+        kind,
+        guild,
+        channel,
     )
-    .bind(kind.as_str())
-    .bind(guild as i64)
-    .bind(channel as i64)
     .execute(connection)
     .await?;
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
 struct Row {
     kind: String,
     guild: i64,

@@ -22,20 +22,22 @@ impl Store {
     /// Every issue, oldest first, with its section count and, for each term, the number of
     /// its sections that mention the term (all its words, as a phrase).
     pub async fn trend_counts(&self, terms: &[String]) -> Result<Vec<IssueCounts>> {
-        let rows: Vec<(u32, Option<String>, u32)> = sqlx::query_as(
-            "SELECT issues.number, issues.published, count(sections.position)
+        let rows = sqlx::query!(
+            r#"SELECT issues.number AS "number!: u32", issues.published,
+                 count(sections.position) AS "sections!: u32"
              FROM issues LEFT JOIN sections ON sections.issue = issues.number
-             GROUP BY issues.number ORDER BY issues.number",
+             GROUP BY issues.number ORDER BY issues.number"#
         )
         .fetch_all(&self.pool)
         .await?;
         let mut counts: Vec<IssueCounts> = rows
             .into_iter()
-            .map(|(number, published, sections)| IssueCounts {
-                number,
-                published: published
+            .map(|row| IssueCounts {
+                number: row.number,
+                published: row
+                    .published
                     .and_then(|day| NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()),
-                sections,
+                sections: row.sections,
                 mentioning: vec![0; terms.len()],
             })
             .collect();
@@ -44,7 +46,8 @@ impl Store {
                 continue;
             };
             // The issue and position come from the rowid (see `search`), so only the index's
-            // doclists are read, never the rows' stored columns; position 0 is the tale.
+            // doclists are read, never the rows' stored columns; position 0 is the tale. An
+            // FTS5 MATCH the query macros cannot describe: checked at run time.
             let per_issue: Vec<(u32, u32)> = sqlx::query_as(
                 "SELECT rowid / ?2, count(*) FROM search_index
                  WHERE search_index MATCH ?1 AND rowid % ?2 <> 0 GROUP BY 1",
