@@ -9,7 +9,8 @@
 //! fixed embed from memory. The product's figures on the bundled archive are printed as
 //! ratios to it: the framework's floor, so that what the product adds shows.
 //!
-//! Run: `cargo bench --bench serve` (`--profile dev` for a quick look).
+//! Run: `cargo bench --bench serve` (`--profile dev` for a quick look). To measure another
+//! build of the bot, e.g. the `dist` profile's: `SERVE_BENCH_BIN=target/dist/importai-bot`.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -23,6 +24,8 @@ use std::time::Duration;
 use support::discord_api::{FakeDiscord, InteractionBuilder, OptionKind, GUILD_ID};
 
 const TOKEN: &str = "MTE4MDAwMDAwMDAwMDAwMDAwMQ.GfAkEt.YmVuY2htYXJrLXRva2Vu";
+/// The `importai-bot` to measure instead of this profile's (another profile's build, say).
+const SERVE_BINARY: &str = "SERVE_BENCH_BIN";
 /// Set in the environment of the child that runs the trivial bot.
 const TRIVIAL_BOT: &str = "SERVE_BENCH_TRIVIAL_BOT";
 const BURST: usize = 200;
@@ -54,7 +57,9 @@ enum Bot<'a> {
 fn start(bot: Bot<'_>, discord: &FakeDiscord) -> Child {
     let mut command = match bot {
         Bot::Product { db, .. } => {
-            let mut command = Command::new(env!("CARGO_BIN_EXE_importai-bot"));
+            let binary = std::env::var_os(SERVE_BINARY)
+                .unwrap_or_else(|| env!("CARGO_BIN_EXE_importai-bot").into());
+            let mut command = Command::new(binary);
             command
                 .arg("serve")
                 .env("DATABASE_URL", format!("sqlite://{}", db.display()));
