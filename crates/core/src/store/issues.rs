@@ -262,7 +262,8 @@ impl Store {
                     (SELECT min(number) FROM issues) AS first,
                     (SELECT max(number) FROM issues) AS last,
                     (SELECT published FROM issues ORDER BY number DESC LIMIT 1)
-                        AS newest_published",
+                        AS newest_published,
+                    (SELECT at FROM archive_changed) AS changed_at",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -277,6 +278,7 @@ impl Store {
             newest_published: row
                 .newest_published
                 .and_then(|date| chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()),
+            changed_at: super::feed_state::parse_timestamp(row.changed_at),
         })
     }
 
@@ -325,4 +327,5 @@ struct CountRow {
     first: Option<u32>,
     last: Option<u32>,
     newest_published: Option<String>,
+    changed_at: Option<String>,
 }
