@@ -3,22 +3,13 @@
 //! and places holding every word come before those holding some.
 
 mod corpus_support;
+mod store_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use importai_bot::answers::{self, Control, Question, Target};
-use importai_bot::archive::{self, Issue};
+use importai_bot::archive::Issue;
 use importai_bot::store::{HitPlace, Store};
-
-async fn archive(dir: &tempfile::TempDir) -> Store {
-    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
-    let store = Store::open(&url).await.unwrap();
-    for (name, bytes) in corpus_support::files().unwrap_or_default() {
-        let issues = archive::parse(&name, &bytes).unwrap();
-        store.ingest_copies(&name, &issues).await.unwrap();
-    }
-    store
-}
 
 /// The text of the place a hit points at, lower-cased, whitespace folded.
 fn place_text(issue: &Issue, place: &HitPlace) -> String {
@@ -60,7 +51,7 @@ fn place_text(issue: &Issue, place: &HitPlace) -> String {
 #[tokio::test]
 async fn a_quoted_phrase_finds_only_places_that_hold_it() {
     let dir = tempfile::tempdir().unwrap();
-    let store = archive(&dir).await;
+    let store = corpus_support::store(&dir).await;
     let mut checked = 0;
     // Each phrase as the index stems it: "language model" also stands for "language models".
     for (phrase, stem) in [
@@ -124,7 +115,7 @@ fn typo(word: &str) -> String {
 #[tokio::test]
 async fn a_typo_of_each_of_twenty_frequent_words_is_corrected() {
     let dir = tempfile::tempdir().unwrap();
-    let store = archive(&dir).await;
+    let store = corpus_support::store(&dir).await;
     let issues = store.all_issues().await.unwrap();
     let mut corrected = Vec::new();
     let mut tried = 0;
@@ -162,7 +153,7 @@ async fn a_typo_of_each_of_twenty_frequent_words_is_corrected() {
 #[tokio::test]
 async fn places_holding_every_word_come_first_and_are_told_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let store = archive(&dir).await;
+    let store = corpus_support::store(&dir).await;
     let hits = store.search("chess zebrafish", 10).await.unwrap();
     assert!(!hits.is_empty());
     assert!(
@@ -188,28 +179,12 @@ async fn places_holding_every_word_come_first_and_are_told_apart() {
 
 #[tokio::test]
 async fn a_database_from_before_the_word_list_gets_its_words_at_opening() {
-    use sqlx::sqlite::SqliteConnectOptions;
-    use sqlx::{ConnectOptions, Executor};
-    use std::str::FromStr;
+    use sqlx::Executor;
 
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("old.db").display());
     // The schema up to migration 0008, with one section indexed, as an older bot left it.
-    let mut migrator = sqlx::migrate!("crates/core/migrations");
-    migrator.migrations = migrator
-        .migrations
-        .iter()
-        .filter(|m| m.version <= 8)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    let mut connection = SqliteConnectOptions::from_str(&url)
-        .unwrap()
-        .create_if_missing(true)
-        .connect()
-        .await
-        .unwrap();
-    migrator.run(&mut connection).await.unwrap();
+    let mut connection = store_support::migrated_until(&url, 8).await;
     connection
         .execute(
             "INSERT INTO issues (number, title, title_folded, content_hash)
@@ -239,7 +214,7 @@ async fn years_narrow_a_search_to_the_issues_published_in_them() {
     use importai_bot::store::Years;
 
     let dir = tempfile::tempdir().unwrap();
-    let store = archive(&dir).await;
+    let store = corpus_support::store(&dir).await;
     let in_years = |from, to| Years {
         from: Some(from),
         to: Some(to),
