@@ -259,3 +259,34 @@ async fn years_narrow_a_search_to_the_issues_published_in_them() {
         "No results for “models” from 2090 to 2091"
     );
 }
+
+#[tokio::test]
+async fn did_you_mean_knows_the_words_an_ingest_brings() {
+    use importai_bot::archive::Section;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
+    let store = Store::open(&url).await.unwrap();
+    // Asked once, so the words beginning with its letter are read and kept.
+    assert_eq!(store.nearest_word("quadrupdes").await.unwrap(), None);
+
+    let mut issue = store.issue(310).await.unwrap().unwrap();
+    issue.number = 311;
+    issue.sections = (1..=2)
+        .map(|position| Section {
+            position,
+            title: format!("Quadrupeds, part {position}"),
+            teaser: None,
+            summary: "Quadrupeds walk.".into(),
+            why_it_matters: None,
+            body: "Quadrupeds walk over rough ground.".into(),
+            links: Vec::new(),
+        })
+        .collect();
+    store.ingest(&issue).await.unwrap();
+    assert_eq!(
+        store.nearest_word("quadrupdes").await.unwrap().as_deref(),
+        Some("quadrupeds"),
+        "the kept words were forgotten with the change"
+    );
+}

@@ -83,7 +83,13 @@ impl Store {
             return Ok(None);
         };
         let mentioned_by = self.read_mentioned_by(number).await?;
-        Ok(Some(self.recent.keep(generation, issue, mentioned_by)))
+        let mentions_held = self.titles_of(&issue.mentions).await?;
+        Ok(Some(self.recent.keep(
+            generation,
+            issue,
+            mentioned_by,
+            mentions_held,
+        )))
     }
 
     /// The issues with these numbers that the archive holds, ascending by number, each
@@ -122,9 +128,7 @@ impl Store {
 
     /// The highest issue number, if the archive holds any issue.
     pub async fn latest_number(&self) -> Result<Option<u32>> {
-        Ok(sqlx::query_scalar("SELECT max(number) FROM issues")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(self.issue_numbers().await?.last().copied())
     }
 
     /// Issues that cite issue `number`, ascending.
@@ -143,6 +147,16 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?,
         )
+    }
+
+    /// The issues that issue `number` cites and the archive holds, with their titles,
+    /// ascending; kept with the issue, so that showing it again asks no query.
+    pub async fn mentions_held(&self, number: u32) -> Result<Vec<IssueTitle>> {
+        Ok(self
+            .recent_issue(number)
+            .await?
+            .map(|kept| kept.mentions_held.clone())
+            .unwrap_or_default())
     }
 
     /// The nearest issue numbers below and above `number` that the archive holds.

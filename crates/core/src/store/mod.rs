@@ -211,7 +211,7 @@ impl Store {
         };
         if !store.is_ready(fill).await? {
             sqlx::migrate!().run(&store.pool).await?;
-            if fill && store.latest_number().await?.is_none() {
+            if fill && store.issue_range().await?.is_none() {
                 store.fill_from_bundled_archive().await?;
             }
         }
@@ -236,7 +236,7 @@ impl Store {
             .iter()
             .filter(|m| m.migration_type.is_up_migration())
             .all(|m| applied.contains(&m.version));
-        Ok(current && (!fill || self.latest_number().await?.is_some()))
+        Ok(current && (!fill || self.issue_range().await?.is_some()))
     }
 }
 
