@@ -262,31 +262,99 @@ async fn years_narrow_a_search_to_the_issues_published_in_them() {
 
 #[tokio::test]
 async fn did_you_mean_knows_the_words_an_ingest_brings() {
-    use importai_bot::archive::Section;
-
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("archive.db").display());
     let store = Store::open(&url).await.unwrap();
     // Asked once, so the words beginning with its letter are read and kept.
     assert_eq!(store.nearest_word("quadrupdes").await.unwrap(), None);
 
-    let mut issue = store.issue(310).await.unwrap().unwrap();
-    issue.number = 311;
-    issue.sections = (1..=2)
-        .map(|position| Section {
-            position,
-            title: format!("Quadrupeds, part {position}"),
-            teaser: None,
-            summary: "Quadrupeds walk.".into(),
-            why_it_matters: None,
-            body: "Quadrupeds walk over rough ground.".into(),
-            links: Vec::new(),
-        })
-        .collect();
-    store.ingest(&issue).await.unwrap();
+    let walking = "Quadrupeds walk over rough ground.";
+    store
+        .ingest_source(&[
+            one_section_issue(311, "Quadrupeds, part 1", walking),
+            one_section_issue(312, "Quadrupeds, part 2", walking),
+        ])
+        .await
+        .unwrap();
     assert_eq!(
         store.nearest_word("quadrupdes").await.unwrap().as_deref(),
         Some("quadrupeds"),
         "the kept words were forgotten with the change"
+    );
+}
+
+/// A section of its own issue, numbered past the bundled archive.
+fn one_section_issue(number: u32, title: &str, body: &str) -> Issue {
+    use importai_bot::archive::Section;
+    Issue {
+        number,
+        title: format!("Issue {number}"),
+        published: None,
+        url: None,
+        note: None,
+        sections: vec![Section {
+            position: 1,
+            title: title.into(),
+            teaser: None,
+            summary: body.into(),
+            why_it_matters: None,
+            body: body.into(),
+            links: Vec::new(),
+        }],
+        tale: None,
+        mentions: Vec::new(),
+    }
+}
+
+/// The section titles of a /search reply's results, best first.
+async fn ranked_titles(store: &Store, query: &str) -> Vec<String> {
+    let reply = answers::answer(store, &Question::Search(query.into()))
+        .await
+        .unwrap();
+    reply.cards[0]
+        .fields
+        .iter()
+        .map(|field| {
+            field
+                .name
+                .split_once(". ")
+                .map_or("", |(_, title)| title)
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_section_whose_heading_matches_ranks_above_one_that_only_mentions_the_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = corpus_support::store(&dir).await;
+    // The second says "axolotl" three times in its body, the first only in its heading:
+    // counted alike, the second would rank first.
+    let named = one_section_issue(
+        901,
+        "Axolotl robots swim",
+        "Engineers built a soft robot that swims through murky ponds using a learned gait. \
+         It copes with currents and weeds.",
+    );
+    let mentions = one_section_issue(
+        902,
+        "Robots in the water",
+        "An axolotl inspired one lab, an axolotl tank sat in another, and an axolotl video \
+         went round the field.",
+    );
+    store.ingest_source(&[named, mentions]).await.unwrap();
+    assert_eq!(
+        ranked_titles(&store, "axolotl").await,
+        ["Axolotl robots swim", "Robots in the water"]
+    );
+
+    // The order comes from the heading's weight: with every column weighed alike, it flips.
+    sqlx::query("INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25()')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        ranked_titles(&store, "axolotl").await,
+        ["Robots in the water", "Axolotl robots swim"]
     );
 }
