@@ -16,6 +16,7 @@
 mod announce;
 mod crawl;
 mod daily;
+mod excerpt;
 mod feed_state;
 mod ingest;
 mod issues;
