@@ -3,22 +3,13 @@
 //! and places holding every word come before those holding some.
 
 mod corpus_support;
+mod store_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use importai_bot::answers::{self, Control, Question, Target};
-use importai_bot::archive::{self, Issue};
+use importai_bot::archive::Issue;
 use importai_bot::store::{HitPlace, Store};
-
-async fn archive(dir: &tempfile::TempDir) -> Store {
-    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
-    let store = Store::open(&url).await.unwrap();
-    for (name, bytes) in corpus_support::files().unwrap_or_default() {
-        let issues = archive::parse(&name, &bytes).unwrap();
-        store.ingest_copies(&name, &issues).await.unwrap();
-    }
-    store
-}
 
 /// The text of the place a hit points at, lower-cased, whitespace folded.
 fn place_text(issue: &Issue, place: &HitPlace) -> String {
@@ -60,7 +51,7 @@ fn place_text(issue: &Issue, place: &HitPlace) -> String {
 #[tokio::test]
 async fn a_quoted_phrase_finds_only_places_that_hold_it() {
     let dir = tempfile::tempdir().unwrap();
-    let store = archive(&dir).await;
+    let store = corpus_support::store(&dir).await;
     let mut checked = 0;
     // Each phrase as the index stems it: "language model" also stands for "language models".
     for (phrase, stem) in [
@@ -124,7 +115,7 @@ fn typo(word: &str) -> String {
 #[tokio::test]
 async fn a_typo_of_each_of_twenty_frequent_words_is_corrected() {
     let dir = tempfile::tempdir().unwrap();
-    let store = archive(&dir).await;
+    let store = corpus_support::store(&dir).await;
     let issues = store.all_issues().await.unwrap();
     let mut corrected = Vec::new();
     let mut tried = 0;
@@ -162,7 +153,7 @@ async fn a_typo_of_each_of_twenty_frequent_words_is_corrected() {
 #[tokio::test]
 async fn places_holding_every_word_come_first_and_are_told_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let store = archive(&dir).await;
+    let store = corpus_support::store(&dir).await;
     let hits = store.search("chess zebrafish", 10).await.unwrap();
     assert!(!hits.is_empty());
     assert!(
@@ -188,28 +179,12 @@ async fn places_holding_every_word_come_first_and_are_told_apart() {
 
 #[tokio::test]
 async fn a_database_from_before_the_word_list_gets_its_words_at_opening() {
-    use sqlx::sqlite::SqliteConnectOptions;
-    use sqlx::{ConnectOptions, Executor};
-    use std::str::FromStr;
+    use sqlx::Executor;
 
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("old.db").display());
     // The schema up to migration 0008, with one section indexed, as an older bot left it.
-    let mut migrator = sqlx::migrate!("crates/core/migrations");
-    migrator.migrations = migrator
-        .migrations
-        .iter()
-        .filter(|m| m.version <= 8)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    let mut connection = SqliteConnectOptions::from_str(&url)
-        .unwrap()
-        .create_if_missing(true)
-        .connect()
-        .await
-        .unwrap();
-    migrator.run(&mut connection).await.unwrap();
+    let mut connection = store_support::migrated_until(&url, 8).await;
     connection
         .execute(
             "INSERT INTO issues (number, title, title_folded, content_hash)
@@ -239,7 +214,7 @@ async fn years_narrow_a_search_to_the_issues_published_in_them() {
     use importai_bot::store::Years;
 
     let dir = tempfile::tempdir().unwrap();
-    let store = archive(&dir).await;
+    let store = corpus_support::store(&dir).await;
     let in_years = |from, to| Years {
         from: Some(from),
         to: Some(to),
@@ -282,5 +257,104 @@ async fn years_narrow_a_search_to_the_issues_published_in_them() {
     assert_eq!(
         reply.cards[0].title,
         "No results for “models” from 2090 to 2091"
+    );
+}
+
+#[tokio::test]
+async fn did_you_mean_knows_the_words_an_ingest_brings() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
+    let store = Store::open(&url).await.unwrap();
+    // Asked once, so the words beginning with its letter are read and kept.
+    assert_eq!(store.nearest_word("quadrupdes").await.unwrap(), None);
+
+    let walking = "Quadrupeds walk over rough ground.";
+    store
+        .ingest_source(&[
+            one_section_issue(311, "Quadrupeds, part 1", walking),
+            one_section_issue(312, "Quadrupeds, part 2", walking),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.nearest_word("quadrupdes").await.unwrap().as_deref(),
+        Some("quadrupeds"),
+        "the kept words were forgotten with the change"
+    );
+}
+
+/// A section of its own issue, numbered past the bundled archive.
+fn one_section_issue(number: u32, title: &str, body: &str) -> Issue {
+    use importai_bot::archive::Section;
+    Issue {
+        number,
+        title: format!("Issue {number}"),
+        published: None,
+        url: None,
+        note: None,
+        sections: vec![Section {
+            position: 1,
+            title: title.into(),
+            teaser: None,
+            summary: body.into(),
+            why_it_matters: None,
+            body: body.into(),
+            links: Vec::new(),
+        }],
+        tale: None,
+        mentions: Vec::new(),
+    }
+}
+
+/// The section titles of a /search reply's results, best first.
+async fn ranked_titles(store: &Store, query: &str) -> Vec<String> {
+    let reply = answers::answer(store, &Question::Search(query.into()))
+        .await
+        .unwrap();
+    reply.cards[0]
+        .fields
+        .iter()
+        .map(|field| {
+            field
+                .name
+                .split_once(". ")
+                .map_or("", |(_, title)| title)
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_section_whose_heading_matches_ranks_above_one_that_only_mentions_the_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = corpus_support::store(&dir).await;
+    // The second says "axolotl" three times in its body, the first only in its heading:
+    // counted alike, the second would rank first.
+    let named = one_section_issue(
+        901,
+        "Axolotl robots swim",
+        "Engineers built a soft robot that swims through murky ponds using a learned gait. \
+         It copes with currents and weeds.",
+    );
+    let mentions = one_section_issue(
+        902,
+        "Robots in the water",
+        "An axolotl inspired one lab, an axolotl tank sat in another, and an axolotl video \
+         went round the field.",
+    );
+    store.ingest_source(&[named, mentions]).await.unwrap();
+    assert_eq!(
+        ranked_titles(&store, "axolotl").await,
+        ["Axolotl robots swim", "Robots in the water"]
+    );
+
+    // The order comes from the heading's weight: with every column weighed alike, it flips.
+    sqlx::query("INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25()')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        ranked_titles(&store, "axolotl").await,
+        ["Robots in the water", "Axolotl robots swim"]
     );
 }

@@ -1,7 +1,9 @@
-//! Every command's reply for every issue of the bundled archive and of the Substack export,
-//! and every reply reachable from their buttons and menus, rendered as the bot sends it and
-//! validated against Discord's OpenAPI description and documented limits.
+//! Every command's reply for every issue of the bundled archive, of the Substack export and
+//! of the corpus of real issues, and every reply reachable from their buttons and menus,
+//! rendered as the bot sends it (and as `ask --json` prints it) and validated against
+//! Discord's OpenAPI description and documented limits.
 
+mod corpus_support;
 mod support;
 
 use importai_bot::answers::{self, Control, Question, Reply, Target};
@@ -130,6 +132,105 @@ async fn every_reply_and_every_control_gives_a_valid_discord_body() {
     }
     assert!(sections >= 51 + 7, "{sections} sections walked");
     assert!(walked > sections, "{walked} replies walked");
+}
+
+/// The issue a target belongs to, for a walk that stays within one issue.
+fn issue_of(target: &Target) -> Option<u32> {
+    match *target {
+        Target::Issue(issue)
+        | Target::Section { issue, .. }
+        | Target::SectionText { issue, .. }
+        | Target::Tale { issue, .. }
+        | Target::Links { issue, .. } => Some(issue),
+        Target::Search(_) => None,
+    }
+}
+
+#[tokio::test]
+async fn every_answer_about_every_corpus_issue_is_valid_and_within_the_limits() {
+    if corpus_support::corpus_dir().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = corpus_support::store(&dir).await;
+    let issues = store.all_issues().await.expect("issues");
+    let (mut replies, mut sections, mut pages) = (0, 0, 0);
+    let mut ask = async |question: Question| {
+        let what = format!("{question:?}");
+        let reply = answers::answer(&store, &question)
+            .await
+            .unwrap_or_else(|e| panic!("{what} failed: {e}"));
+        assert_valid(&what, &reply);
+        assert_no_internals(&what, &reply);
+        let broken = support::limits::broken(&reply);
+        assert!(broken.is_empty(), "{what} breaks {broken:?}");
+        replies += 1;
+        reply
+    };
+    for issue in &issues {
+        let number = issue.number;
+        // The issue, and everything of this issue its controls open, each once: every
+        // section, every page of each whole section, of the tale and of the links.
+        let mut seen = BTreeSet::from([Target::Issue(number).to_string()]);
+        let mut queue = VecDeque::from([Question::Issue(number.into())]);
+        while let Some(question) = queue.pop_front() {
+            let reply = ask(question).await;
+            for target in targets(&reply) {
+                if issue_of(&target) == Some(number) && seen.insert(target.to_string()) {
+                    sections += usize::from(matches!(target, Target::Section { .. }));
+                    pages += usize::from(matches!(
+                        target,
+                        Target::SectionText { page: 2.., .. }
+                            | Target::Tale { page: 2.., .. }
+                            | Target::Links { page: 2.., .. }
+                    ));
+                    queue.push_back(Question::from(target));
+                }
+            }
+        }
+        for section in &issue.sections {
+            let target = Target::Section {
+                issue: number,
+                position: section.position,
+            };
+            assert!(seen.contains(&target.to_string()), "{target} unreachable");
+        }
+        if issue.tale.is_some() {
+            let tale = Target::Tale {
+                issue: number,
+                page: 1,
+            };
+            assert!(seen.contains(&tale.to_string()), "{tale} unreachable");
+        }
+        // A search of the words of its title, as a reader would look for it.
+        let words: Vec<&str> = issue
+            .title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .collect();
+        let words = words.join(" ");
+        let query: String = words
+            .chars()
+            .take(answers::search::QUERY_MAX_CHARS)
+            .collect();
+        ask(Question::Search(query.trim_end().into())).await;
+    }
+    ask(Question::About).await;
+    eprintln!(
+        "{} issues: {replies} replies valid, {sections} sections, {pages} further pages",
+        issues.len()
+    );
+    // Every issue of every corpus file was walked.
+    let walked: BTreeSet<u32> = issues.iter().map(|issue| issue.number).collect();
+    for (name, bytes) in corpus_support::files().unwrap_or_default() {
+        for issue in importai_bot::archive::parse(&name, &bytes).expect("parse") {
+            assert!(
+                walked.contains(&issue.number),
+                "{name}: {} not walked",
+                issue.number
+            );
+        }
+    }
 }
 
 #[tokio::test]

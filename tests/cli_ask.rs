@@ -105,6 +105,28 @@ async fn json_is_the_body_the_bot_sends() {
 }
 
 #[test]
+fn about_tells_when_the_archive_last_changed_in_the_terminal_and_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("ask.db").display());
+    // The first open fills the archive from the bundled issues: its first change.
+    let text = stdout(&ask(&db, &["about"]));
+    let changed = text
+        .split("The archive last changed on ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no change time in {text}"));
+    let (when, _) = changed.split_once(" UTC.").expect("a time in UTC");
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(when, "%d %B %Y at %H:%M").is_ok(),
+        "{when:?}"
+    );
+    let json = stdout(&ask(&db, &["about", "--json"]));
+    assert!(
+        json.contains(&format!("The archive last changed on {when} UTC.")),
+        "{json}"
+    );
+}
+
+#[test]
 fn bad_questions_explain_themselves_and_fail_the_exit_status() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("ask.db").display());

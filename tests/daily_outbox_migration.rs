@@ -2,12 +2,12 @@
 //! posts and announcements in it, opened by today's bot: schedules, settings, claims and
 //! sent messages all carry over, and what was under way goes on from where it stood.
 
+mod store_support;
+
 use chrono::{NaiveTime, TimeZone, Utc};
 use importai_bot::outbox::daily::next_tale;
 use importai_bot::store::{DeliveryState, Kind, Store};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection};
-use std::str::FromStr;
+use sqlx::Connection;
 
 const GUILD: u64 = 1_180_000_000_000_000_010;
 const OTHER_GUILD: u64 = 1_180_000_000_000_000_020;
@@ -16,22 +16,7 @@ const MESSAGE: u64 = 1_180_000_000_000_000_099;
 
 /// Applies the migrations up to `last` only, as an older bot did.
 async fn migrate_until(url: &str, last: i64) {
-    let mut migrator = sqlx::migrate!("crates/core/migrations");
-    let older: Vec<_> = migrator
-        .migrations
-        .iter()
-        .filter(|m| m.version <= last)
-        .cloned()
-        .collect();
-    assert_eq!(older.len(), last as usize, "migrations 1 to {last}");
-    migrator.migrations = older.into();
-    let mut connection = SqliteConnectOptions::from_str(url)
-        .unwrap()
-        .create_if_missing(true)
-        .connect()
-        .await
-        .unwrap();
-    migrator.run(&mut connection).await.unwrap();
+    let mut connection = store_support::migrated_until(url, last).await;
     // Yesterday's tale went out; today's was attempted once and waits to be retried. One
     // announcement went out; another was claimed and may have gone out.
     let rows = format!(

@@ -1,6 +1,8 @@
 //! Arbitrary long, multibyte and emoji text through the limits: every limit holds, no
 //! character is split, and paging loses no word.
 
+mod support;
+
 use importai_bot::answers::limits::{self, discord_len};
 use importai_bot::answers::{Card, Control, Field, LinkButton, MenuId, MenuOption, Reply, Target};
 use proptest::prelude::*;
@@ -112,55 +114,7 @@ proptest! {
 
     #[test]
     fn any_reply_fits_every_message_limit(reply in reply_strategy()) {
-        let reply = limits::enforce(reply);
-        prop_assert!(reply.content.is_some() || !reply.cards.is_empty());
-        if let Some(content) = &reply.content {
-            prop_assert!(discord_len(content) <= limits::CONTENT);
-        }
-        prop_assert!(reply.cards.len() <= limits::EMBEDS);
-        let mut total = 0;
-        for card in &reply.cards {
-            prop_assert!(discord_len(&card.title) <= limits::EMBED_TITLE);
-            prop_assert!(discord_len(&card.description) <= limits::EMBED_DESCRIPTION);
-            prop_assert!(card.fields.len() <= limits::EMBED_FIELDS);
-            let author = card.author.as_deref().map_or(0, discord_len);
-            let footer = card.footer.as_deref().map_or(0, discord_len);
-            prop_assert!(author <= limits::AUTHOR && footer <= limits::FOOTER);
-            total += discord_len(&card.title) + discord_len(&card.description) + author + footer;
-            for field in &card.fields {
-                prop_assert!((1..=limits::FIELD_NAME).contains(&discord_len(&field.name)));
-                prop_assert!((1..=limits::FIELD_VALUE).contains(&discord_len(&field.value)));
-                total += discord_len(&field.name) + discord_len(&field.value);
-            }
-        }
-        prop_assert!(total <= limits::EMBEDS_TOTAL, "embeds total {total}");
-        let menus = reply.controls.iter().filter(|c| matches!(c, Control::Menu { .. })).count();
-        let buttons = reply.controls.len() - menus + reply.links.len();
-        prop_assert!(menus + buttons.div_ceil(limits::BUTTONS_PER_ROW) <= limits::ACTION_ROWS);
-        let mut ids = std::collections::HashSet::new();
-        for control in &reply.controls {
-            match control {
-                Control::Button { label, target } => {
-                    prop_assert!((1..=limits::BUTTON_LABEL).contains(&discord_len(label)));
-                    prop_assert!(ids.insert(target.to_string()), "duplicate custom_id");
-                }
-                Control::Trend { label, query } => {
-                    prop_assert!((1..=limits::BUTTON_LABEL).contains(&discord_len(label)));
-                    prop_assert!(ids.insert(query.custom_id()), "duplicate custom_id");
-                }
-                Control::Menu { options, placeholder, .. } => {
-                    prop_assert!((1..=limits::MENU_OPTIONS).contains(&options.len()));
-                    prop_assert!(discord_len(placeholder) <= limits::MENU_PLACEHOLDER);
-                    for option in options {
-                        prop_assert!((1..=limits::MENU_OPTION_LABEL).contains(&discord_len(&option.label)));
-                        let description = option.description.as_deref().map_or(0, discord_len);
-                        prop_assert!(description <= limits::MENU_OPTION_DESCRIPTION);
-                    }
-                }
-            }
-        }
-        for link in &reply.links {
-            prop_assert!((1..=limits::BUTTON_LABEL).contains(&discord_len(&link.label)));
-        }
+        let broken = support::limits::broken(&limits::enforce(reply));
+        prop_assert!(broken.is_empty(), "broken limits: {broken:?}");
     }
 }

@@ -197,3 +197,102 @@ async fn a_store_reopened_keeps_its_issues() {
     let reopened = importai_bot::store::Store::open(&url).await.unwrap();
     assert_eq!(reopened.all_issues().await.unwrap(), [issue(301)]);
 }
+
+/// The sentence of `/about` that tells when the archive last changed, if it has one.
+async fn about_changed(store: &importai_bot::store::Store) -> Option<String> {
+    use importai_bot::answers::{self, Question};
+    let reply = answers::answer(store, &Question::About).await.unwrap();
+    let description = &reply.cards[0].description;
+    description
+        .find("The archive last changed")
+        .map(|at| description[at..].to_owned())
+}
+
+#[tokio::test]
+async fn about_tells_when_the_archive_last_changed_and_only_a_change_moves_it() {
+    use chrono::{TimeZone, Utc};
+    use importai_bot::clock::{Clock, ManualClock};
+    use importai_bot::store::Validators;
+    use std::sync::Arc;
+
+    let (store, _url, _dir) = empty_store().await;
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 12, 2, 8, 30, 0).unwrap());
+    let store = store.with_clock(Arc::new(clock.clone()));
+    assert_eq!(about_changed(&store).await, None, "nothing stored yet");
+
+    store.ingest_source(&[issue(301)]).await.unwrap();
+    let first = clock.now();
+    assert_eq!(store.stats().await.unwrap().changed_at, Some(first));
+    assert_eq!(
+        about_changed(&store).await.as_deref(),
+        Some("The archive last changed on 2 December 2026 at 08:30 UTC.")
+    );
+
+    // The same issue again, from the same or another source, changes nothing.
+    clock.advance(chrono::Duration::hours(1));
+    store.ingest_source(&[issue(301)]).await.unwrap();
+    store
+        .ingest_copies("again.txt", &[issue(301)])
+        .await
+        .unwrap();
+    let feed = "https://importai.substack.com/feed";
+    let at = clock.now();
+    let fed = store
+        .ingest_feed(feed, &[issue(301)], &Validators::default(), at, 1)
+        .await
+        .unwrap();
+    assert_eq!(fed.outcomes, [(301, Unchanged)]);
+    assert_eq!(store.stats().await.unwrap().changed_at, Some(first));
+
+    // A changed reading from the feed moves it, to the poll's time.
+    let mut changed = issue(301);
+    changed.title.push_str(" (corrected)");
+    let polled = at + chrono::Duration::minutes(5);
+    store
+        .ingest_feed(feed, &[changed], &Validators::default(), polled, 1)
+        .await
+        .unwrap();
+    assert_eq!(store.stats().await.unwrap().changed_at, Some(polled));
+    assert_eq!(
+        about_changed(&store).await.as_deref(),
+        Some("The archive last changed on 2 December 2026 at 09:35 UTC.")
+    );
+}
+
+#[tokio::test]
+async fn a_database_from_before_change_times_opens_with_its_issues_and_learns_the_next_change() {
+    use chrono::{TimeZone, Utc};
+    use importai_bot::clock::{Clock, ManualClock};
+    use importai_bot::store::Store;
+    use sqlx::Executor;
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    // The schema up to migration 0009, holding one issue, as an older bot left it.
+    let mut connection = store_support::migrated_until(&url, 9).await;
+    connection
+        .execute(
+            "INSERT INTO issues (number, title, title_folded, content_hash)
+                 VALUES (305, 'Robots', 'robots', 'h');",
+        )
+        .await
+        .unwrap();
+    drop(connection);
+
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 12, 2, 7, 0, 0).unwrap());
+    let store = Store::open(&url)
+        .await
+        .unwrap()
+        .with_clock(Arc::new(clock.clone()));
+    assert_eq!(
+        store.latest_number().await.unwrap(),
+        Some(305),
+        "kept, not refilled"
+    );
+    assert_eq!(store.stats().await.unwrap().changed_at, None);
+    assert_eq!(about_changed(&store).await, None, "unknown, so not said");
+
+    store.ingest_source(&[issue(306)]).await.unwrap();
+    assert_eq!(store.stats().await.unwrap().changed_at, Some(clock.now()));
+}

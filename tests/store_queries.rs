@@ -25,7 +25,11 @@ async fn an_empty_store_answers_with_nothing() {
 
 #[tokio::test]
 async fn titles_latest_tales_and_stats() {
+    use chrono::TimeZone;
     let (store, _url, _dir) = empty_store().await;
+    let stored_at = chrono::Utc.with_ymd_and_hms(2026, 12, 2, 7, 30, 0).unwrap();
+    let clock = importai_bot::clock::ManualClock::new(stored_at);
+    let store = store.with_clock(std::sync::Arc::new(clock));
     let mut no_tale = issue(305);
     no_tale.tale = None;
     store
@@ -56,6 +60,7 @@ async fn titles_latest_tales_and_stats() {
             last: Some(310),
             // Issue 310's date in the fixture: 1 November 2022 plus 310 % 28 days.
             newest_published: chrono::NaiveDate::from_ymd_opt(2022, 11, 3),
+            changed_at: Some(stored_at),
         }
     );
 }

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use importai_bot::archive::{self, Issue};
+use importai_bot::store::Store;
 
 /// The corpus folder, or `None` after printing why the tests skip.
 pub fn corpus_dir() -> Option<PathBuf> {
@@ -56,4 +57,19 @@ pub fn issue(file: &str, number: u32) -> Option<Issue> {
     let issues = read(file)?;
     let found = issues.into_iter().find(|issue| issue.number == number);
     Some(found.unwrap_or_else(|| panic!("{file}: no issue {number}")))
+}
+
+/// A store in `dir` holding the bundled archive and, when the corpus is beside the checkout,
+/// every corpus file ingested as its own source.
+pub async fn store(dir: &tempfile::TempDir) -> Store {
+    let url = format!("sqlite://{}", dir.path().join("archive.db").display());
+    let store = Store::open(&url).await.unwrap();
+    for (name, bytes) in files().unwrap_or_default() {
+        let issues = archive::parse(&name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        store
+            .ingest_copies(&name, &issues)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    store
 }

@@ -8,6 +8,30 @@ use importai_bot::store::Store;
 use sqlx::{Connection, Row, SqliteConnection};
 use tempfile::TempDir;
 
+/// A database at `url` with only the migrations up to `last` applied, as an older bot left
+/// it: the connection, to fill it as that bot would have.
+pub async fn migrated_until(url: &str, last: i64) -> SqliteConnection {
+    use sqlx::ConnectOptions;
+    use std::str::FromStr;
+    let mut migrator = sqlx::migrate!("crates/core/migrations");
+    let older: Vec<_> = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version <= last)
+        .cloned()
+        .collect();
+    assert_eq!(older.len(), last as usize, "migrations 1 to {last}");
+    migrator.migrations = older.into();
+    let mut connection = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .unwrap()
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    migrator.run(&mut connection).await.unwrap();
+    connection
+}
+
 /// A store in a fresh temporary folder; the folder lives as long as the returned guard.
 pub async fn empty_store() -> (Store, String, TempDir) {
     let dir = tempfile::tempdir().expect("temporary folder");

@@ -5,5 +5,6 @@
 pub mod archive;
 pub mod bot;
 pub mod chart;
+pub mod limits;
 /// The local Discord API, a crate of its own; tests reach it as `support::discord_api`.
 pub use local_discord_api as discord_api;

@@ -9,7 +9,7 @@ pub async fn about(store: &Store) -> Result<Reply, AnswerError> {
     let stats = store.stats().await?;
     let description = format!(
         "An archive of Jack Clark's Import AI newsletter: {}, with {}, {} ({} with a web \
-         address) and {}.{}",
+         address) and {}.{}{}",
         holdings(&stats),
         count(stats.sections as usize, "section"),
         count(stats.links as usize, "link"),
@@ -18,6 +18,13 @@ pub async fn about(store: &Store) -> Result<Reply, AnswerError> {
         stats
             .newest_published
             .map(|date| format!(" The newest was published on {}.", date.format("%-d %B %Y")))
+            .unwrap_or_default(),
+        stats
+            .changed_at
+            .map(|at| format!(
+                " The archive last changed on {}.",
+                at.format("%-d %B %Y at %H:%M UTC")
+            ))
             .unwrap_or_default(),
     );
     let commands = [

@@ -250,7 +250,6 @@ fn is_closer(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     #[test]
     fn sentences_end_at_stops_but_not_at_abbreviations_or_initials() {
@@ -300,38 +299,5 @@ mod tests {
         let summary = summarize(&"word ".repeat(400));
         assert!(summary.ends_with('…'), "{summary}");
         assert!(summary.chars().count() <= MAX_CHARS);
-    }
-
-    /// Whether `summary` is a run of `sentences` in their order, each whole (where one
-    /// sentence begins another, the longer is tried).
-    fn made_of(summary: &str, sentences: &[String]) -> bool {
-        let mut rest = summary;
-        let mut from = 0;
-        while !rest.is_empty() {
-            let Some(at) = (from..sentences.len())
-                .filter(|&i| rest.starts_with(sentences[i].as_str()))
-                .max_by_key(|&i| (sentences[i].len(), std::cmp::Reverse(i)))
-            else {
-                return false;
-            };
-            rest = rest[sentences[at].len()..].trim_start();
-            from = at + 1;
-        }
-        true
-    }
-
-    proptest! {
-        #[test]
-        fn summaries_are_whole_sentences_of_the_body_within_the_limit(
-            words in proptest::collection::vec("[a-zé漢🙂]{1,12}[.?!,]?", 1..400)
-        ) {
-            let body = words.join(" ");
-            let summary = summarize(&body);
-            prop_assert!(summary.chars().count() <= MAX_CHARS);
-            let all = sentences(&body);
-            if all.iter().any(|s| s.chars().count() <= MAX_CHARS) {
-                prop_assert!(made_of(&summary, &all), "{summary:?} is not made of {all:?}");
-            }
-        }
     }
 }

@@ -29,7 +29,7 @@ impl Surroundings {
             mentioned_by: store.mentioned_by(issue.number).await?,
             previous,
             next,
-            mentions_held: store.titles_of(&issue.mentions).await?,
+            mentions_held: store.mentions_held(issue.number).await?,
         })
     }
 }

@@ -193,7 +193,7 @@ impl Store {
     ) -> Result<Ingested> {
         check_storable(issue)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let ingested = upsert(&mut tx, issue, &post.url).await?;
+        let ingested = upsert(&mut tx, issue, &post.url, self.clock.now()).await?;
         sqlx::query!(
             "UPDATE crawl_posts SET state = 'stored', body = NULL, reason = NULL
              WHERE site = ? AND post = ?",

@@ -140,7 +140,7 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut result = FeedIngest::default();
         for issue in issues {
-            let ingested = upsert(&mut tx, issue, url).await?;
+            let ingested = upsert(&mut tx, issue, url, at).await?;
             result.outcomes.push((issue.number, ingested.outcome));
         }
         let mut added: Vec<u32> = result

@@ -3,6 +3,7 @@
 //! its copies, and an issue whose merged content hash matches the stored one is left
 //! untouched.
 
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
@@ -38,8 +39,9 @@ impl Store {
         // then writes can fail outright when another process writes in between.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut ingested = Vec::with_capacity(issues.len());
+        let now = self.clock.now();
         for issue in issues {
-            ingested.push(upsert(&mut tx, issue, source).await?);
+            ingested.push(upsert(&mut tx, issue, source, now).await?);
         }
         tx.commit().await?;
         let outcomes: Vec<(u32, IngestOutcome)> =
@@ -131,11 +133,13 @@ pub(super) fn check_storable(issue: &Issue) -> Result<()> {
     Ok(())
 }
 
-/// Records `issue` as `source`'s copy, then stores the merge of the issue's copies.
+/// Records `issue` as `source`'s copy, then stores the merge of the issue's copies; if that
+/// adds the issue or changes it, the archive changed `at`.
 pub(super) async fn upsert(
     conn: &mut SqliteConnection,
     issue: &Issue,
     source: &str,
+    at: DateTime<Utc>,
 ) -> Result<Ingested> {
     let invalid = |e: serde_json::Error| StoreError::InvalidIssue {
         number: issue.number,
@@ -198,7 +202,20 @@ pub(super) async fn upsert(
         }
     };
     insert_issue(conn, &merged.issue, &hash).await?;
+    record_change(conn, at).await?;
     Ok(ingested(outcome))
+}
+
+/// Remembers when the archive's content last changed, for `/about`.
+async fn record_change(conn: &mut SqliteConnection, at: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO archive_changed (only, at) VALUES (1, ?)
+         ON CONFLICT (only) DO UPDATE SET at = excluded.at",
+    )
+    .bind(super::feed_state::timestamp(at))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The copies of an issue by source, in the order they last changed. An issue stored before

@@ -83,7 +83,13 @@ impl Store {
             return Ok(None);
         };
         let mentioned_by = self.read_mentioned_by(number).await?;
-        Ok(Some(self.recent.keep(generation, issue, mentioned_by)))
+        let mentions_held = self.titles_of(&issue.mentions).await?;
+        Ok(Some(self.recent.keep(
+            generation,
+            issue,
+            mentioned_by,
+            mentions_held,
+        )))
     }
 
     /// The issues with these numbers that the archive holds, ascending by number, each
@@ -122,9 +128,7 @@ impl Store {
 
     /// The highest issue number, if the archive holds any issue.
     pub async fn latest_number(&self) -> Result<Option<u32>> {
-        Ok(sqlx::query_scalar("SELECT max(number) FROM issues")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(self.issue_numbers().await?.last().copied())
     }
 
     /// Issues that cite issue `number`, ascending.
@@ -143,6 +147,16 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?,
         )
+    }
+
+    /// The issues that issue `number` cites and the archive holds, with their titles,
+    /// ascending; kept with the issue, so that showing it again asks no query.
+    pub async fn mentions_held(&self, number: u32) -> Result<Vec<IssueTitle>> {
+        Ok(self
+            .recent_issue(number)
+            .await?
+            .map(|kept| kept.mentions_held.clone())
+            .unwrap_or_default())
     }
 
     /// The nearest issue numbers below and above `number` that the archive holds.
@@ -262,7 +276,8 @@ impl Store {
                     (SELECT min(number) FROM issues) AS first,
                     (SELECT max(number) FROM issues) AS last,
                     (SELECT published FROM issues ORDER BY number DESC LIMIT 1)
-                        AS newest_published",
+                        AS newest_published,
+                    (SELECT at FROM archive_changed) AS changed_at",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -277,6 +292,7 @@ impl Store {
             newest_published: row
                 .newest_published
                 .and_then(|date| chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()),
+            changed_at: super::feed_state::parse_timestamp(row.changed_at),
         })
     }
 
@@ -325,4 +341,5 @@ struct CountRow {
     first: Option<u32>,
     last: Option<u32>,
     newest_published: Option<String>,
+    changed_at: Option<String>,
 }

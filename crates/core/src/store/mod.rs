@@ -16,6 +16,7 @@
 mod announce;
 mod crawl;
 mod daily;
+mod excerpt;
 mod feed_state;
 mod ingest;
 mod issues;
@@ -39,6 +40,7 @@ use sqlx::{ConnectOptions, SqliteConnection};
 use thiserror::Error;
 
 use crate::archive;
+use crate::clock::{SharedClock, SystemClock};
 
 pub use recent::BUDGET_BYTES as RECENT_ISSUES_BUDGET_BYTES;
 
@@ -125,6 +127,9 @@ pub struct ArchiveStats {
     pub last: Option<u32>,
     /// When the newest issue was published, if its source said.
     pub newest_published: Option<chrono::NaiveDate>,
+    /// When an issue was last added or its reading changed; None where the archive last
+    /// changed before this was recorded.
+    pub changed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Where a search hit lies.
@@ -153,11 +158,13 @@ pub struct SearchHit {
 pub const HIGHLIGHT_START: char = '\u{2}';
 pub const HIGHLIGHT_END: char = '\u{3}';
 
-/// The archive database. Cheap to clone (a pool handle and the shared recent issues).
+/// The archive database. Cheap to clone (a pool handle, the shared recent issues, a clock).
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: sqlx::SqlitePool,
     recent: Arc<recent::RecentIssues>,
+    /// Tells when the archive changed.
+    clock: SharedClock,
 }
 
 /// How long a write waits for another writer (another process ingesting) before failing.
@@ -201,10 +208,11 @@ impl Store {
         let store = Store {
             pool,
             recent: Arc::new(recent::RecentIssues::new(recent::BUDGET_BYTES, watcher)),
+            clock: Arc::new(SystemClock),
         };
         if !store.is_ready(fill).await? {
             sqlx::migrate!().run(&store.pool).await?;
-            if fill && store.latest_number().await?.is_none() {
+            if fill && store.issue_range().await?.is_none() {
                 store.fill_from_bundled_archive().await?;
             }
         }
@@ -229,7 +237,7 @@ impl Store {
             .iter()
             .filter(|m| m.migration_type.is_up_migration())
             .all(|m| applied.contains(&m.version));
-        Ok(current && (!fill || self.latest_number().await?.is_some()))
+        Ok(current && (!fill || self.issue_range().await?.is_some()))
     }
 }
 
@@ -285,6 +293,12 @@ fn connect_options(url: &str) -> Result<SqliteConnectOptions> {
 }
 
 impl Store {
+    /// The same store, telling the time of its changes from `clock` (the system's clock
+    /// by default).
+    pub fn with_clock(self, clock: SharedClock) -> Store {
+        Store { clock, ..self }
+    }
+
     /// The connection pool, for features that keep their own tables in this database.
     pub fn pool(&self) -> &sqlx::SqlitePool {
         &self.pool

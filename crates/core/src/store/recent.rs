@@ -3,20 +3,21 @@
 //!
 //! Readers ask about the same few issues again and again, and the archive changes only when
 //! something ingests. So whole issues (with the issues that mention them) are kept up to a
-//! byte budget, with the archive's counts for `/about`, and everything kept is forgotten
-//! when the archive changes:
+//! byte budget, with the archive's counts for `/about`, its issue numbers and the words
+//! that "did you mean" compares, and everything kept is forgotten when the archive changes:
 //! - at once when this process writes it (the store calls [`RecentIssues::forget_all`]);
 //! - within [`CHANGE_CHECK_INTERVAL`] when another process does, seen through SQLite's
 //!   `PRAGMA data_version` on a connection of its own (the pragma only reports commits made
 //!   by *other* connections, so it cannot share the pool's).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sqlx::SqliteConnection;
 
-use super::ArchiveStats;
+use super::{ArchiveStats, IssueTitle};
 use crate::archive::Issue;
 
 /// Memory for kept issues. The bundled archive takes about 0.2 MB; the real newsletter,
@@ -26,11 +27,13 @@ pub const BUDGET_BYTES: u64 = 2 * 1024 * 1024;
 /// How stale a kept issue may be after another process changed the archive.
 pub(super) const CHANGE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
 
-/// An issue as read, with the issues that mention it.
+/// An issue as read, with the issues that mention it and those it mentions that the archive
+/// holds.
 #[derive(Debug)]
 pub(super) struct KeptIssue {
     pub issue: Issue,
     pub mentioned_by: Vec<u32>,
+    pub mentions_held: Vec<IssueTitle>,
     /// The archive generation it was read in: a read that raced a change is never served.
     generation: u64,
     bytes: u64,
@@ -45,6 +48,36 @@ impl quick_cache::Weighter<u32, Arc<KeptIssue>> for ByBytes {
     }
 }
 
+/// Words of the archive that begin with one letter, with the number of places using each.
+pub(super) type Words = Arc<Vec<(String, i64)>>;
+
+/// A value read from the archive with the generation it was read in: served only while the
+/// archive has not changed since.
+struct PerGeneration<T>(std::sync::Mutex<Option<(u64, T)>>);
+
+impl<T: Clone> PerGeneration<T> {
+    fn new() -> Self {
+        PerGeneration(std::sync::Mutex::new(None))
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<(u64, T)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn get(&self, current: u64) -> Option<T> {
+        match &*self.slot() {
+            Some((generation, value)) if *generation == current => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    fn keep(&self, generation: u64, value: T) {
+        *self.slot() = Some((generation, value));
+    }
+}
+
 /// The archive's change counter as seen by the watching connection.
 struct Watch {
     connection: Option<SqliteConnection>,
@@ -54,10 +87,12 @@ struct Watch {
 
 pub(super) struct RecentIssues {
     kept: quick_cache::sync::Cache<u32, Arc<KeptIssue>, ByBytes>,
-    /// The counts and the generation they were made in.
-    stats: std::sync::Mutex<Option<(u64, ArchiveStats)>>,
-    /// Every issue number held, ascending, and the generation it was read in.
-    numbers: std::sync::Mutex<Option<(u64, Arc<Vec<u32>>)>>,
+    /// The archive's counts.
+    stats: PerGeneration<ArchiveStats>,
+    /// Every issue number held, ascending.
+    numbers: PerGeneration<Arc<Vec<u32>>>,
+    /// The words "did you mean" compares, by first letter, as they are asked for.
+    words: PerGeneration<HashMap<char, Words>>,
     generation: AtomicU64,
     watch: tokio::sync::Mutex<Watch>,
 }
@@ -79,8 +114,9 @@ impl RecentIssues {
         let estimated_issues = (budget_bytes / 15_000).max(16) as usize;
         RecentIssues {
             kept: quick_cache::sync::Cache::with_weighter(estimated_issues, budget_bytes, ByBytes),
-            stats: std::sync::Mutex::new(None),
-            numbers: std::sync::Mutex::new(None),
+            stats: PerGeneration::new(),
+            numbers: PerGeneration::new(),
+            words: PerGeneration::new(),
             generation: AtomicU64::new(0),
             watch: tokio::sync::Mutex::new(Watch {
                 connection: Some(watcher),
@@ -102,11 +138,19 @@ impl RecentIssues {
     }
 
     /// Keeps an issue read in `generation`; a read from before the latest change is dropped.
-    pub fn keep(&self, generation: u64, issue: Issue, mentioned_by: Vec<u32>) -> Arc<KeptIssue> {
-        let bytes = issue_bytes(&issue) + 4 * mentioned_by.len() as u64;
+    pub fn keep(
+        &self,
+        generation: u64,
+        issue: Issue,
+        mentioned_by: Vec<u32>,
+        mentions_held: Vec<IssueTitle>,
+    ) -> Arc<KeptIssue> {
+        let held_bytes: usize = mentions_held.iter().map(|t| 36 + t.title.len()).sum();
+        let bytes = issue_bytes(&issue) + 4 * mentioned_by.len() as u64 + held_bytes as u64;
         let kept = Arc::new(KeptIssue {
             issue,
             mentioned_by,
+            mentions_held,
             generation,
             bytes,
         });
@@ -118,46 +162,35 @@ impl RecentIssues {
 
     /// The archive's counts, unless it changed since they were made.
     pub fn stats(&self) -> Option<ArchiveStats> {
-        let kept = self
-            .stats
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match &*kept {
-            Some((generation, stats)) if *generation == self.generation() => Some(stats.clone()),
-            _ => None,
-        }
+        self.stats.get(self.generation())
     }
 
     /// Keeps counts made in `generation` (a generation that has passed is never served).
     pub fn keep_stats(&self, generation: u64, stats: ArchiveStats) {
-        let mut kept = self
-            .stats
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *kept = Some((generation, stats));
+        self.stats.keep(generation, stats);
     }
 
     /// Every issue number held, ascending, unless the archive changed since it was read.
     pub fn numbers(&self) -> Option<Arc<Vec<u32>>> {
-        let kept = self
-            .numbers
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match &*kept {
-            Some((generation, numbers)) if *generation == self.generation() => {
-                Some(Arc::clone(numbers))
-            }
-            _ => None,
-        }
+        self.numbers.get(self.generation())
     }
 
     /// Keeps the issue numbers read in `generation`.
     pub fn keep_numbers(&self, generation: u64, numbers: Arc<Vec<u32>>) {
-        let mut kept = self
-            .numbers
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *kept = Some((generation, numbers));
+        self.numbers.keep(generation, numbers);
+    }
+
+    /// The words beginning with `letter`, unless the archive changed since they were read.
+    pub fn words(&self, letter: char) -> Option<Words> {
+        self.words.get(self.generation())?.get(&letter).cloned()
+    }
+
+    /// Keeps the words beginning with `letter` read in `generation`, beside the other
+    /// letters read in it.
+    pub fn keep_words(&self, generation: u64, letter: char, words: Words) {
+        let mut by_letter = self.words.get(generation).unwrap_or_default();
+        by_letter.insert(letter, words);
+        self.words.keep(generation, by_letter);
     }
 
     /// Forgets every kept issue: the archive has changed.
@@ -281,7 +314,7 @@ mod tests {
         let recent = recent().await;
         let generation = recent.generation();
         recent.forget_all();
-        let kept = recent.keep(generation, issue(301), vec![305]);
+        let kept = recent.keep(generation, issue(301), vec![305], Vec::new());
         assert_eq!(
             kept.mentioned_by,
             [305],
@@ -293,7 +326,7 @@ mod tests {
     #[tokio::test]
     async fn a_kept_issue_is_served_until_forgotten() {
         let recent = recent().await;
-        recent.keep(recent.generation(), issue(301), Vec::new());
+        recent.keep(recent.generation(), issue(301), Vec::new(), Vec::new());
         assert_eq!(recent.get(301).unwrap().issue, issue(301));
         recent.forget_all();
         assert!(recent.get(301).is_none());
@@ -304,10 +337,26 @@ mod tests {
     async fn a_failed_check_forgets_everything() {
         let recent = recent().await;
         recent.check_now().await;
-        recent.keep(recent.generation(), issue(301), Vec::new());
+        recent.keep(recent.generation(), issue(301), Vec::new(), Vec::new());
         recent.close().await;
         recent.check_now().await;
         assert!(recent.get(301).is_none());
+    }
+
+    #[tokio::test]
+    async fn word_lists_are_kept_by_letter_until_the_archive_changes() {
+        let recent = recent().await;
+        let words = |list: &[&str]| Arc::new(list.iter().map(|w| (w.to_string(), 2)).collect());
+        recent.keep_words(recent.generation(), 'a', words(&["alignment"]));
+        recent.keep_words(recent.generation(), 'r', words(&["robots"]));
+        assert_eq!(recent.words('a').unwrap()[0].0, "alignment");
+        assert_eq!(recent.words('r').unwrap()[0].0, "robots");
+        assert!(recent.words('z').is_none());
+        let before = recent.generation();
+        recent.forget_all();
+        assert!(recent.words('a').is_none());
+        recent.keep_words(before, 'a', words(&["stale"]));
+        assert!(recent.words('a').is_none(), "a read that raced a change");
     }
 
     #[test]

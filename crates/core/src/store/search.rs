@@ -7,6 +7,7 @@
 
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
+use super::excerpt::excerpt;
 use super::{HitPlace, Result, SearchHit, Store, HIGHLIGHT_END, HIGHLIGHT_START};
 use crate::archive::Issue;
 
@@ -24,12 +25,12 @@ const MAX_WORD_CHARS: usize = 64;
 /// too long at 10,000 issues; so at most this many matching places, the newest, are ranked.
 /// A smaller archive (the whole newsletter is a few thousand places) is ranked in full.
 const MAX_RANKED_PLACES: u32 = 1000;
-/// Tokens around the match in a snippet.
-const SNIPPET_TOKENS: i64 = 24;
+/// Words of a place a hit shows (see `excerpt`).
+const EXCERPT_WORDS: usize = 24;
 /// Characters of each column of a place that are indexed. Real sections are a few
-/// thousand; a hostile page can hold megabytes in one section, and FTS5 builds a snippet
-/// by reading the whole column, so without a cap one such place would slow every search
-/// that matches it to a crawl (snippets cost more than linearly in the column). 16,384
+/// thousand; a hostile page can hold megabytes in one section, and a hit's excerpt is made
+/// from its whole columns, so without a cap one such place would slow every search that
+/// matches it. 16,384
 /// holds the longest place of the bundled archive whole (a chunk of about 14,500). Migration 0006
 /// cuts rows indexed before the same way.
 const MAX_INDEXED_CHARS: usize = 16_384;
@@ -100,13 +101,20 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         // `rank` is bm25 with the column weights set in the migration. Ranking and the
-        // limit happen inside FTS5 before the join, so snippets are built only for hits.
+        // limit happen inside FTS5 before the join, so matches are marked only for hits.
+        // Each column comes back with its matches marked (`highlight()`, one pass), and the
+        // excerpt is chosen from them (see `excerpt`: `snippet()` costs the square of the
+        // matches in a place).
         let rows: Vec<HitRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT hit.issue, issues.title AS issue_title, issues.published, hit.position,
-                    hit.heading, hit.snippet, hit.rank
+                    hit.heading, hit.marked_heading, hit.marked_teaser, hit.marked_body,
+                    hit.marked_sources, hit.rank
              FROM (SELECT issue, position, heading, rank,
-                          snippet(search_index, -1, ?2, ?3, '…', ?4) AS snippet
-                   FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?5
+                          highlight(search_index, 0, ?2, ?3) AS marked_heading,
+                          highlight(search_index, 1, ?2, ?3) AS marked_teaser,
+                          highlight(search_index, 2, ?2, ?3) AS marked_body,
+                          highlight(search_index, 3, ?2, ?3) AS marked_sources
+                   FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?4
                         AND {IN_YEARS_LATER}
                    ORDER BY rank LIMIT {limit}) AS hit
              JOIN issues ON issues.number = hit.issue
@@ -115,7 +123,6 @@ impl Store {
         .bind(expression)
         .bind(HIGHLIGHT_START.to_string())
         .bind(HIGHLIGHT_END.to_string())
-        .bind(SNIPPET_TOKENS)
         .bind(oldest_ranked.unwrap_or(0))
         .bind(&from)
         .bind(&until)
@@ -148,11 +155,11 @@ impl Years {
 }
 
 /// Only places of issues published within bound dates (parameters 2 and 3 of the first
-/// query, 6 and 7 of the second); with neither bound, every place.
+/// query, 5 and 6 of the second); with neither bound, every place.
 const IN_YEARS: &str = "((?2 IS NULL AND ?3 IS NULL) OR issue IN (SELECT number FROM issues
     WHERE published >= coalesce(?2, '') AND published < coalesce(?3, '9999')))";
-const IN_YEARS_LATER: &str = "((?6 IS NULL AND ?7 IS NULL) OR issue IN (SELECT number FROM issues
-    WHERE published >= coalesce(?6, '') AND published < coalesce(?7, '9999')))";
+const IN_YEARS_LATER: &str = "((?5 IS NULL AND ?6 IS NULL) OR issue IN (SELECT number FROM issues
+    WHERE published >= coalesce(?5, '') AND published < coalesce(?6, '9999')))";
 
 /// What a query asks for: words, phrases, and a word that may begin a longer one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -359,12 +366,24 @@ struct HitRow {
     /// NULL for the tale.
     position: Option<u32>,
     heading: String,
-    snippet: String,
+    marked_heading: Option<String>,
+    marked_teaser: Option<String>,
+    marked_body: Option<String>,
+    marked_sources: Option<String>,
     rank: f64,
 }
 
 impl HitRow {
     fn into_hit(self, every_term: bool) -> SearchHit {
+        let snippet = excerpt(
+            &[
+                self.marked_heading,
+                self.marked_teaser,
+                self.marked_body,
+                self.marked_sources,
+            ],
+            EXCERPT_WORDS,
+        );
         let place = match self.position {
             Some(position) => HitPlace::Section {
                 position,
@@ -382,7 +401,7 @@ impl HitRow {
                 .and_then(|date| chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()),
             every_term,
             place,
-            snippet: self.snippet,
+            snippet,
             rank: self.rank,
         }
     }
