@@ -105,13 +105,6 @@ impl Line {
             .trimmed()
     }
 
-    /// This line followed by `separator` and `other`, spans of `other` shifted.
-    pub fn joined(&self, separator: &str, other: &Line) -> Line {
-        let mut line = self.clone();
-        line.append(separator, other);
-        line
-    }
-
     /// Appends `separator` and `other` in place, spans of `other` shifted: in time
     /// proportional to `other`, however long this line has grown.
     pub fn append(&mut self, separator: &str, other: &Line) {
@@ -462,9 +455,9 @@ mod tests {
     }
 
     #[test]
-    fn joined_shifts_the_second_lines_spans() {
-        let first = Line::plain("See");
-        let joined = first.joined(" ", &line_with_link().trimmed());
+    fn appending_shifts_the_second_lines_spans() {
+        let mut joined = Line::plain("See");
+        joined.append(" ", &line_with_link().trimmed());
         assert_eq!(&joined.text[joined.links[0].span.clone()], "Café (Blog).");
     }
 

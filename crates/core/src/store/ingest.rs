@@ -269,9 +269,17 @@ async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) ->
         .await?;
 
         for (ordinal, link) in (1u32..).zip(&section.links) {
+            let place = link
+                .at
+                .map(|at| serde_json::to_string(&at))
+                .transpose()
+                .map_err(|e| StoreError::InvalidIssue {
+                    number: issue.number,
+                    reason: e.to_string(),
+                })?;
             sqlx::query(
-                "INSERT INTO links (issue, section, ordinal, label, title, source, url)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO links (issue, section, ordinal, label, title, source, url, place)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(issue.number)
             .bind(section.position)
@@ -280,6 +288,7 @@ async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) ->
             .bind(&link.title)
             .bind(&link.source)
             .bind(&link.url)
+            .bind(place)
             .execute(&mut *conn)
             .await?;
         }
@@ -287,13 +296,15 @@ async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) ->
 
     if let Some(tale) = &issue.tale {
         sqlx::query(
-            "INSERT INTO tales (issue, title, setting, body, inspired_by) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO tales (issue, title, setting, body, inspired_by, partial)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(issue.number)
         .bind(&tale.title)
         .bind(&tale.setting)
         .bind(&tale.body)
         .bind(&tale.inspired_by)
+        .bind(tale.partial)
         .execute(&mut *conn)
         .await?;
     }

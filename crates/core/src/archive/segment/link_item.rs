@@ -111,7 +111,7 @@ impl LinkItem {
         if !candidate.has_source_or_url() {
             return false;
         }
-        self.rest = self.rest.joined(" ", &candidate.rest);
+        self.rest.append(" ", &candidate.rest);
         true
     }
 
@@ -138,6 +138,7 @@ impl LinkItem {
             title,
             source,
             url,
+            at: None,
         })
     }
 }
@@ -274,6 +275,7 @@ mod tests {
             title: title.into(),
             source: source.map(Into::into),
             url: None,
+            at: None,
         })
     }
 
