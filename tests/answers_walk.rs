@@ -5,6 +5,7 @@
 mod support;
 
 use importai_bot::answers::{self, Control, Question, Reply, Target};
+use importai_bot::archive::model::{LinkPlace, TextPart};
 use importai_bot::discord::render;
 use importai_bot::store::Store;
 use serde_json::{json, Value};
@@ -289,6 +290,13 @@ fn extreme_issue() -> importai_bot::archive::Issue {
                         "https://example.com/{position}/{i}?q={}",
                         "x".repeat(200)
                     )),
+                    // Half of them linked on words of the body, to page around.
+                    at: (i % 2 == 0).then_some(LinkPlace::Inline {
+                        part: TextPart::Body,
+                        paragraph: 0,
+                        start: i * 40,
+                        end: i * 40 + 25,
+                    }),
                 })
                 .collect(),
         })
@@ -310,6 +318,7 @@ fn extreme_issue() -> importai_bot::archive::Issue {
                 words(3000, "é")
             ),
             inspired_by: Some(words(900, "inspired")),
+            partial: true,
         }),
         mentions: (1..300).collect(),
     }

@@ -2,11 +2,13 @@
 //! feed XML, so some of its Markdown issues are rendered here with a Markdown renderer, as
 //! a post page (with `og:url`, `article:published_time`) and as an RSS 2.0 item (with
 //! `pubDate`), and every carrier of one issue must read the same: sections (title and
-//! teaser), links (title and URL), tale (title and setting), date and URL.
+//! teaser), links (title, URL and where each falls, in the text or as a line), tale (title
+//! and setting), date and URL.
 
 mod corpus_files;
 
 use chrono::NaiveDate;
+use importai_bot::archive::model::LinkPlace;
 use importai_bot::archive::{self, Format, Issue};
 
 /// Corpus issues rendered to HTML; their tales are not compared. Each is
@@ -18,8 +20,8 @@ const RENDERED: &[&str] = &["importai-433.md", "importai-435.md", "importai-437.
 
 const PUBLISHED: &str = "2025-11-03";
 
-/// A link's title and URL.
-type LinkReading = (String, Option<String>);
+/// A link's title, URL and where it falls in its section.
+type LinkReading = (String, Option<String>, Option<LinkPlace>);
 /// A section's title, teaser and links.
 type SectionReading = (String, Option<String>, Vec<LinkReading>);
 
@@ -38,7 +40,7 @@ fn reading(issue: &Issue) -> Reading {
                 let links = section
                     .links
                     .iter()
-                    .map(|link| (link.title.clone(), link.url.clone()))
+                    .map(|link| (link.title.clone(), link.url.clone(), link.at))
                     .collect();
                 (section.title.clone(), section.teaser.clone(), links)
             })

@@ -134,6 +134,7 @@ pub fn issue(number: u32) -> Issue {
                 "It woke at dawn and counted the ships… {number} of them, each a question.\n\n“Why do you count?” asked the keeper."
             ),
             inspired_by: Some("lighthouses; counting; small models".to_owned()),
+            partial: false,
         }),
         mentions: vec![],
     }
