@@ -92,6 +92,40 @@ impl Line {
         }
     }
 
+    /// The line cut at `cuts` (ascending byte offsets on char boundaries, inside the text):
+    /// one line per stretch between them, spans clipped and shifted. Each span is placed by
+    /// a binary search, so cutting a long line into many pieces stays linear in its size.
+    pub fn split_at(&self, cuts: &[usize]) -> Vec<Line> {
+        let mut edges = Vec::with_capacity(cuts.len() + 2);
+        edges.push(0);
+        edges.extend(cuts.iter().copied().filter(|&cut| cut < self.text.len()));
+        edges.push(self.text.len());
+        let mut pieces: Vec<Line> = edges
+            .windows(2)
+            .map(|pair| Line::plain(self.text.get(pair[0]..pair[1]).unwrap_or_default()))
+            .collect();
+        let spread = |span: &Range<usize>| spread_over(&edges, span);
+        for link in &self.links {
+            for (piece, span) in spread(&link.span) {
+                pieces[piece].links.push(InlineLink {
+                    span,
+                    url: link.url.clone(),
+                });
+            }
+        }
+        for span in &self.bold {
+            for (piece, span) in spread(span) {
+                pieces[piece].bold.push(span);
+            }
+        }
+        for span in &self.italic {
+            for (piece, span) in spread(span) {
+                pieces[piece].italic.push(span);
+            }
+        }
+        pieces
+    }
+
     /// The line without surrounding whitespace.
     pub fn trimmed(&self) -> Line {
         let start = self.text.len() - self.text.trim_start().len();
@@ -113,10 +147,21 @@ impl Line {
         let shift = |span: &Range<usize>| span.start + offset..span.end + offset;
         self.text.push_str(separator);
         self.text.push_str(&other.text);
-        self.links.extend(other.links.iter().map(|link| InlineLink {
-            span: shift(&link.span),
-            url: link.url.clone(),
-        }));
+        for link in &other.links {
+            let span = shift(&link.span);
+            // A link cut at the join and its rest, pointing at the same place, are one link.
+            match self.links.last_mut() {
+                Some(last)
+                    if last.span.end == end && span.start == offset && last.url == link.url =>
+                {
+                    last.span.end = span.end
+                }
+                _ => self.links.push(InlineLink {
+                    span,
+                    url: link.url.clone(),
+                }),
+            }
+        }
         for (spans, more) in [
             (&mut self.bold, &other.bold),
             (&mut self.italic, &other.italic),
@@ -416,6 +461,22 @@ pub fn starts_with_closing_punctuation(text: &str) -> bool {
     text.starts_with(['.', ',', ';', ':', '!', '?', ')', '’', '”']) && !text.starts_with("..")
 }
 
+/// The pieces (between consecutive `edges`, ascending, first and last included) that
+/// `span` overlaps, each with the span clipped to it and shifted to its start.
+fn spread_over(edges: &[usize], span: &Range<usize>) -> Vec<(usize, Range<usize>)> {
+    let pieces = edges.len().saturating_sub(1);
+    let first = edges[1..].partition_point(|&end| end <= span.start);
+    (first..pieces)
+        .take_while(|&piece| edges[piece] < span.end)
+        .filter_map(|piece| {
+            let (start, end) = (edges[piece], edges[piece + 1]);
+            let clipped = span.start.max(start)..span.end.min(end);
+            (clipped.start < clipped.end)
+                .then(|| (piece, clipped.start - start..clipped.end - start))
+        })
+        .collect()
+}
+
 fn push_span(spans: &mut Vec<Range<usize>>, start: usize, end: usize) {
     if start < end {
         spans.push(start..end);
@@ -444,6 +505,22 @@ mod tests {
         assert_eq!(line.text, "Read more: Café (Blog).");
         assert_eq!(line.bold, vec![0..10]);
         assert_eq!(&line.text[line.links[0].span.clone()], "Café (Blog).");
+    }
+
+    #[test]
+    fn split_at_gives_each_piece_its_spans_as_slicing_would() {
+        let line = line_with_link();
+        let cuts = [7, 15, 20];
+        let mut bounds = vec![0];
+        bounds.extend(cuts);
+        bounds.push(line.text.len());
+        let sliced: Vec<Line> = bounds.windows(2).map(|w| line.slice(w[0]..w[1])).collect();
+        assert_eq!(line.split_at(&cuts), sliced);
+        let mut joined = Line::default();
+        for piece in line.split_at(&cuts) {
+            joined.append("", &piece);
+        }
+        assert_eq!(joined, line);
     }
 
     #[test]
