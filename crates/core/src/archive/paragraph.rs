@@ -219,6 +219,8 @@ pub struct ParagraphBuilder {
     open_bold: Vec<usize>,
     open_italic: Vec<usize>,
     open_links: Vec<(usize, String)>,
+    /// Where the last bold run on the current line ended.
+    bold_end: Option<usize>,
     /// Indices (into `lines`) of lines that a soft line break ended.
     soft_ends: Vec<usize>,
 }
@@ -261,6 +263,7 @@ impl ParagraphBuilder {
         if let Some(start) = self.open_bold.pop() {
             push_span(&mut self.line.bold, start, self.line.text.len());
         }
+        self.bold_end = Some(self.line.text.len());
     }
 
     pub fn start_italic(&mut self) {
@@ -271,6 +274,20 @@ impl ParagraphBuilder {
         if let Some(start) = self.open_italic.pop() {
             push_span(&mut self.line.italic, start, self.line.text.len());
         }
+    }
+
+    /// Starts a link whose text begins with `first_text`. Substack drops the space between a
+    /// bold label and a link right after it (`**Watch the video**[here (…)](…)`,
+    /// `<strong>Find out</strong><a>more</a>`); it is put back, so that the words stay apart
+    /// whichever reader meets them.
+    pub fn start_link_after_label(&mut self, url: &str, first_text: &str) {
+        let after_bold = self.in_bold() || self.bold_end == Some(self.line.text.len());
+        let glued = self.line.text.ends_with(char::is_alphanumeric)
+            && first_text.starts_with(char::is_alphanumeric);
+        if after_bold && glued {
+            self.push(" ");
+        }
+        self.start_link(url);
     }
 
     pub fn start_link(&mut self, url: &str) {
@@ -308,6 +325,7 @@ impl ParagraphBuilder {
             }
         }
         self.lines.push(std::mem::take(&mut self.line));
+        self.bold_end = None;
         self.open_bold.iter_mut().for_each(|start| *start = 0);
         self.open_italic.iter_mut().for_each(|start| *start = 0);
         self.open_links.iter_mut().for_each(|(start, _)| *start = 0);
