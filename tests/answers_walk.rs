@@ -306,6 +306,7 @@ fn extreme_issue() -> importai_bot::archive::Issue {
         title: words(100, "Tïtle🦀"),
         published: None,
         url: Some("https://importai.substack.com/p/extreme".into()),
+        subtitle: Some(words(200, "sübtitle🦀")),
         note: Some(words(400, "nöte🦀")),
         sections,
         tale: Some(Tale {

@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use cli_support::Workspace;
 
 /// The export contract of DESIGN.md §3 as a JSON Schema: every key present, no other but
-/// the optional ones added since (a link's place, a tale's `partial`, an issue's note).
+/// the optional ones added since (a link's place, a tale's `partial`, an issue's subtitle and
+/// note).
 fn export_schema() -> Value {
     let text = json!({"type": "string"});
     let text_or_null = json!({"type": ["string", "null"]});
@@ -49,7 +50,7 @@ fn export_schema() -> Value {
             "sections": {"type": "array", "items": section},
             "tale": {"oneOf": [tale, {"type": "null"}]},
             "mentions": {"type": "array", "items": {"type": "integer"}}}),
-        json!({"note": text}),
+        json!({"subtitle": text, "note": text}),
     )
 }
 

@@ -27,6 +27,7 @@ pub fn issue(number: u32) -> Issue {
         url: Some(format!(
             "https://importai.substack.com/p/import-ai-{number}"
         )),
+        subtitle: Some("Robots, benchmarks and chips, as the week had them".to_owned()),
         note: None,
         sections: vec![
             section(

@@ -143,6 +143,10 @@ fn fill_from(issue: &mut Issue, other: &Issue) -> Vec<String> {
         issue.url = other.url.clone();
         added.push("URL".to_owned());
     }
+    if issue.subtitle.is_none() && other.subtitle.is_some() {
+        issue.subtitle = other.subtitle.clone();
+        added.push("subtitle".to_owned());
+    }
     if issue.note.is_none() && other.note.is_some() {
         issue.note = other.note.clone();
         added.push("note".to_owned());
@@ -230,6 +234,7 @@ mod tests {
             title: "Seven".into(),
             published: None,
             url: None,
+            subtitle: None,
             note: None,
             sections: vec![Section {
                 position: 1,

@@ -14,6 +14,9 @@ pub struct Issue {
     /// Publication date as `YYYY-MM-DD`, when the source carries one.
     pub published: Option<chrono::NaiveDate>,
     pub url: Option<String>,
+    /// The line under the title (a post's subtitle, front-matter `description`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
     /// The editor's note before the first story ("A shorter issue than usual as…").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

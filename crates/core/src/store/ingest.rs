@@ -236,8 +236,9 @@ async fn delete_issue(conn: &mut SqliteConnection, number: u32) -> Result<()> {
 
 async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) -> Result<()> {
     sqlx::query(
-        "INSERT INTO issues (number, title, title_folded, published, url, note, content_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO issues (number, title, title_folded, published, url, subtitle, note,
+                             content_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(issue.number)
     .bind(&issue.title)
@@ -248,6 +249,7 @@ async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) ->
             .map(|date| date.format("%Y-%m-%d").to_string()),
     )
     .bind(&issue.url)
+    .bind(&issue.subtitle)
     .bind(&issue.note)
     .bind(hash)
     .execute(&mut *conn)

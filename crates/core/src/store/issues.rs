@@ -15,7 +15,7 @@ use crate::archive::Issue;
 const ISSUE_DOCUMENTS: &str = "
     SELECT json_object(
         'number', i.number, 'title', i.title, 'published', i.published, 'url', i.url,
-        'note', i.note,
+        'subtitle', i.subtitle, 'note', i.note,
         'sections', json((
             SELECT json_group_array(json_object(
                 'position', s.position, 'title', s.title, 'teaser', s.teaser,
