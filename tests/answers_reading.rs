@@ -5,9 +5,11 @@
 mod corpus_support;
 
 use importai_bot::answers::digest::{self, MAX_CHARS};
+use importai_bot::answers::limits::is_acceptable_url;
 use importai_bot::answers::text::{escape_markdown, link_line};
 use importai_bot::answers::{self, Control, MenuId, Question, Reply, Target};
-use importai_bot::archive::{self, Issue, Section, BUNDLED_ARCHIVE};
+use importai_bot::archive::model::{LinkPlace, TextPart};
+use importai_bot::archive::{self, Issue, Link, Section, BUNDLED_ARCHIVE};
 use importai_bot::store::Store;
 
 /// The bundled issues, and the corpus's when it is beside the checkout.
@@ -104,16 +106,61 @@ fn every_summary_is_whole_sentences_of_its_own_section_and_fits() {
     assert!(several * 10 >= sections * 7, "{several} of {sections}");
 }
 
-/// The text the whole-section pages show, as the answer builds it.
-fn whole_text(section: &Section) -> String {
+/// The section's text without its links, as the whole-section pages show it: the body, then
+/// why it matters.
+fn text_without_links(section: &Section) -> String {
     let mut text = escape_markdown(&section.body);
     if let Some(why) = &section.why_it_matters {
         text.push_str(&format!(" **Why this matters:** {}", escape_markdown(why)));
     }
-    for link in &section.links {
-        text.push_str(&link_line(link));
+    text
+}
+
+/// The shown text with the section's link lines dropped and masked links (`[words](<url>)`)
+/// reduced to their words.
+fn unlinked(shown: &str, section: &Section) -> String {
+    let link_lines: Vec<String> = section.links.iter().map(link_line).collect();
+    let kept: Vec<&str> = shown
+        .lines()
+        .filter(|line| !link_lines.iter().any(|link| link == line))
+        .collect();
+    let mut text = kept.join("\n");
+    while let Some(open) = text.find("](<") {
+        let start = text[..open].rfind('[').expect("a masked link opens with [");
+        let end = open
+            + text[open..]
+                .find(">)")
+                .expect("a masked link closes with >)")
+            + 2;
+        let words = text[start + 1..open].to_owned();
+        text.replace_range(start..end, &words);
     }
     text
+}
+
+/// The characters `start..end` of paragraph `paragraph` of a section's part.
+fn linked_words(section: &Section, link: &Link) -> Option<String> {
+    let Some(LinkPlace::Inline {
+        part,
+        paragraph,
+        start,
+        end,
+    }) = link.at
+    else {
+        return None;
+    };
+    let text = match part {
+        TextPart::Body => section.body.as_str(),
+        TextPart::WhyItMatters => section.why_it_matters.as_deref()?,
+    };
+    let paragraph = text.split("\n\n").nth(paragraph as usize)?;
+    Some(
+        paragraph
+            .chars()
+            .skip(start as usize)
+            .take((end - start) as usize)
+            .collect(),
+    )
 }
 
 fn without_whitespace(text: &str) -> String {
@@ -128,7 +175,7 @@ fn description(reply: &Reply) -> &str {
 async fn the_pages_of_a_whole_section_join_back_to_its_text() {
     let dir = tempfile::tempdir().unwrap();
     let store = corpus_support::store(&dir).await;
-    let (mut sections, mut paged) = (0, 0);
+    let (mut sections, mut paged, mut inline) = (0, 0, 0);
     for issue in store.all_issues().await.unwrap() {
         let number = issue.number;
         for section in &issue.sections {
@@ -142,6 +189,7 @@ async fn the_pages_of_a_whole_section_join_back_to_its_text() {
                 };
                 let reply = answers::answer(&store, &question).await.unwrap();
                 shown.push_str(description(&reply));
+                shown.push('\n');
                 let footer = reply.cards[0].footer.clone().unwrap_or_default();
                 if !footer.contains(&format!("page {page} of"))
                     || footer.ends_with(&format!("page {page} of {page}"))
@@ -152,16 +200,43 @@ async fn the_pages_of_a_whole_section_join_back_to_its_text() {
             }
             sections += 1;
             paged += usize::from(page > 1);
+            let what = format!("issue {number} section {}", section.position);
             assert_eq!(
-                without_whitespace(&shown),
-                without_whitespace(&whole_text(section)),
-                "issue {number} section {}",
-                section.position
+                without_whitespace(&unlinked(&shown, section)),
+                without_whitespace(&text_without_links(section)),
+                "{what}"
             );
+            for link in &section.links {
+                match linked_words(section, link) {
+                    // A link in the text is masked on its own words, where they fall.
+                    Some(words) => {
+                        let url = link.url.as_deref().expect("a link in the text has a URL");
+                        if !is_acceptable_url(url, 512) {
+                            continue;
+                        }
+                        let masked = format!("[{}](<{url}>)", escape_markdown(&words));
+                        assert!(shown.contains(&masked), "{what}: {masked} not shown");
+                        inline += 1;
+                    }
+                    None => {
+                        let line = link_line(link);
+                        assert!(
+                            shown.lines().any(|shown| shown == line),
+                            "{what}: {line} not shown on a line of its own"
+                        );
+                    }
+                }
+            }
         }
     }
-    eprintln!("{sections} sections read whole, {paged} of them over several pages");
+    eprintln!(
+        "{sections} sections read whole, {paged} of them over several pages, {inline} links \
+         in their text"
+    );
     assert!(sections >= least_sections(), "only {sections} sections");
+    if corpus_support::corpus_dir().is_some() {
+        assert!(inline >= 20, "only {inline} links in the text of sections");
+    }
 }
 
 /// The issue a button labelled with `arrow` opens, if the reply has one.

@@ -7,6 +7,7 @@ mod corpus_support;
 mod support;
 
 use importai_bot::answers::{self, Control, Question, Reply, Target};
+use importai_bot::archive::model::{LinkPlace, TextPart};
 use importai_bot::discord::render;
 use importai_bot::store::Store;
 use serde_json::{json, Value};
@@ -390,6 +391,13 @@ fn extreme_issue() -> importai_bot::archive::Issue {
                         "https://example.com/{position}/{i}?q={}",
                         "x".repeat(200)
                     )),
+                    // Half of them linked on words of the body, to page around.
+                    at: (i % 2 == 0).then_some(LinkPlace::Inline {
+                        part: TextPart::Body,
+                        paragraph: 0,
+                        start: i * 40,
+                        end: i * 40 + 25,
+                    }),
                 })
                 .collect(),
         })
@@ -399,6 +407,7 @@ fn extreme_issue() -> importai_bot::archive::Issue {
         title: words(100, "Tïtle🦀"),
         published: None,
         url: Some("https://importai.substack.com/p/extreme".into()),
+        subtitle: Some(words(200, "sübtitle🦀")),
         note: Some(words(400, "nöte🦀")),
         sections,
         tale: Some(Tale {
@@ -411,6 +420,7 @@ fn extreme_issue() -> importai_bot::archive::Issue {
                 words(3000, "é")
             ),
             inspired_by: Some(words(900, "inspired")),
+            partial: true,
         }),
         mentions: (1..300).collect(),
     }

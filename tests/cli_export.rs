@@ -9,31 +9,49 @@ use serde_json::{json, Value};
 
 use cli_support::Workspace;
 
-/// The export contract of DESIGN.md §3 as a JSON Schema: every key present, no other.
+/// The export contract of DESIGN.md §3 as a JSON Schema: every key present, no other but
+/// the optional ones added since (a link's place, a tale's `partial`, an issue's subtitle and
+/// note).
 fn export_schema() -> Value {
     let text = json!({"type": "string"});
     let text_or_null = json!({"type": ["string", "null"]});
-    let object = |properties: Value| {
+    let count = json!({"type": "integer", "minimum": 0});
+    let part = json!({"enum": ["body", "why_it_matters"]});
+    let with_optional = |properties: Value, optional: Value| {
         let required: Vec<String> = properties.as_object().unwrap().keys().cloned().collect();
-        json!({"type": "object", "properties": properties, "required": required,
+        let mut all = properties.as_object().unwrap().clone();
+        all.extend(optional.as_object().unwrap().clone());
+        json!({"type": "object", "properties": all, "required": required,
                "additionalProperties": false})
     };
-    let link = object(json!({"label": text, "title": text, "source": text_or_null,
-                             "url": text_or_null}));
+    let object = |properties: Value| with_optional(properties, json!({}));
+    let inline = object(json!({"kind": {"const": "inline"}, "part": part,
+                               "paragraph": count, "start": count, "end": count}));
+    let line = object(json!({"kind": {"const": "line"}, "part": part, "after": count}));
+    let link = with_optional(
+        json!({"label": text, "title": text, "source": text_or_null, "url": text_or_null}),
+        json!({"at": {"oneOf": [inline, line]}}),
+    );
     let section = object(json!({
         "position": {"type": "integer", "minimum": 1}, "title": text, "teaser": text_or_null,
         "summary": text, "why_it_matters": text_or_null, "body": text,
         "links": {"type": "array", "items": link}}));
-    let tale = object(json!({"title": text, "setting": text_or_null, "body": text,
-                             "inspired_by": text_or_null}));
-    object(json!({
-        "number": {"type": "integer", "minimum": 0},
-        "title": text,
-        "published": {"type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
-        "url": text_or_null,
-        "sections": {"type": "array", "items": section},
-        "tale": {"oneOf": [tale, {"type": "null"}]},
-        "mentions": {"type": "array", "items": {"type": "integer"}}}))
+    let tale = with_optional(
+        json!({"title": text, "setting": text_or_null, "body": text,
+               "inspired_by": text_or_null}),
+        json!({"partial": {"type": "boolean"}}),
+    );
+    with_optional(
+        json!({
+            "number": {"type": "integer", "minimum": 0},
+            "title": text,
+            "published": {"type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+            "url": text_or_null,
+            "sections": {"type": "array", "items": section},
+            "tale": {"oneOf": [tale, {"type": "null"}]},
+            "mentions": {"type": "array", "items": {"type": "integer"}}}),
+        json!({"subtitle": text, "note": text}),
+    )
 }
 
 #[tokio::test]

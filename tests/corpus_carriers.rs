@@ -20,11 +20,11 @@ fn tale(issue: &Issue) -> (&str, Option<&str>) {
     (tale.title.as_str(), tale.setting.as_deref())
 }
 
-/// The first link of a section, as (title, source, url).
+/// The first link item of a section (not a link in its text), as (title, source, url).
 fn first_link(issue: &Issue, position: u32) -> (&str, Option<&str>, Option<&str>) {
     let link: &Link = issue
         .section(position)
-        .and_then(|s| s.links.first())
+        .and_then(|s| s.links.iter().find(|link| !link.is_inline()))
         .unwrap_or_else(|| panic!("section {position} has a link"));
     (
         link.title.as_str(),

@@ -2,11 +2,13 @@
 //! feed XML, so some of its Markdown issues are rendered here with a Markdown renderer, as
 //! a post page (with `og:url`, `article:published_time`) and as an RSS 2.0 item (with
 //! `pubDate`), and every carrier of one issue must read the same: sections (title and
-//! teaser), links (title and URL), tale (title and setting), date and URL.
+//! teaser), links (title, URL and where each falls, in the text or as a line), tale (title
+//! and setting), date and URL.
 
 mod corpus_files;
 
 use chrono::NaiveDate;
+use importai_bot::archive::model::LinkPlace;
 use importai_bot::archive::{self, Format, Issue};
 
 /// Corpus issues rendered to HTML; their tales are not compared. Each is
@@ -18,8 +20,8 @@ const RENDERED: &[&str] = &["importai-433.md", "importai-435.md", "importai-437.
 
 const PUBLISHED: &str = "2025-11-03";
 
-/// A link's title and URL.
-type LinkReading = (String, Option<String>);
+/// A link's title, URL and where it falls in its section.
+type LinkReading = (String, Option<String>, Option<LinkPlace>);
 /// A section's title, teaser and links.
 type SectionReading = (String, Option<String>, Vec<LinkReading>);
 
@@ -38,7 +40,7 @@ fn reading(issue: &Issue) -> Reading {
                 let links = section
                     .links
                     .iter()
-                    .map(|link| (link.title.clone(), link.url.clone()))
+                    .map(|link| (link.title.clone(), link.url.clone(), link.at))
                     .collect();
                 (section.title.clone(), section.teaser.clone(), links)
             })
@@ -188,4 +190,90 @@ fn the_same_tale_as_text_reads_as_it_does_in_html() {
     let from_text = archive::parse_as(Format::Text, text.as_bytes()).unwrap();
     let from_html = archive::parse_as(Format::Html, html.as_bytes()).unwrap();
     assert_eq!(from_html, from_text);
+}
+
+/// Issue 385's video item, `**Watch the video**[here (VaigueMan, twitter)](url)`, and 331's
+/// `**Find out[more](url)**`, as Markdown and as the HTML a post page serves for them.
+#[test]
+fn a_bold_label_glued_to_a_link_reads_the_same_in_markdown_and_html() {
+    if corpus_files::available().is_none() {
+        return;
+    }
+    let file = "importai-385.md";
+    let markdown = corpus_files::read(file);
+    let issue = archive::parse(file, markdown.as_bytes()).unwrap().remove(0);
+    let video = issue
+        .sections
+        .iter()
+        .flat_map(|section| &section.links)
+        .find(|link| link.label == "Watch the video")
+        .expect("385's video link");
+    assert_eq!(video.title, "Watch the video here");
+    assert_eq!(video.source.as_deref(), Some("VaigueMan, twitter"));
+
+    let url = video.url.clone().unwrap();
+    let page = format!(
+        "<h1>Import AI 902: Labels</h1><p><strong>A heading:</strong><br><em>…A teaser…</em><br>\
+         Body.</p><p><strong>Watch the video</strong><a href=\"{url}\">here (VaigueMan, \
+         twitter)</a></p><p><strong>Find out<a href=\"https://x.test/m\">more</a></strong>\
+         <a href=\"https://x.test/m\"> about it here (X, GitHub)</a>.</p>"
+    );
+    let text = format!(
+        "# Import AI 902: Labels\n\n**A heading:**  \n_…A teaser…_  \nBody.\n\n\
+         **Watch the video**[here (VaigueMan, twitter)]({url})\n\n\
+         **Find out[more](https://x.test/m)**[ about it here (X, GitHub)](https://x.test/m).\n"
+    );
+    let from_html = archive::parse_as(Format::Html, page.as_bytes()).unwrap();
+    let from_markdown = archive::parse_as(Format::Markdown, text.as_bytes()).unwrap();
+    assert_eq!(from_html, from_markdown);
+    let links = &from_html[0].sections[0].links;
+    let titles: Vec<&str> = links.iter().map(|link| link.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Watch the video here", "Find out more about it here"]
+    );
+}
+
+/// Substack's 331 and 336 open a heading with a bold run that starts on the line before it
+/// (`**  \nHeading:  \n**_…teaser…`); a post page writes it `<strong><br>Heading:<br></strong>`.
+#[test]
+fn a_bold_heading_opened_on_the_line_before_reads_right() {
+    if corpus_files::available().is_none() {
+        return;
+    }
+    for (file, heading, teaser) in [
+        (
+            "importai-331.md",
+            "Love open source AI and don't want to get hacked? Use safetensors",
+            "A sensible security update - now signed off via a security audit",
+        ),
+        (
+            "importai-336.md",
+            "The financialization of AI - raising money on the basis of GPU allocations and forward customer contracts",
+            "Perhaps a smarter way to pay for GPUs, rather than selling equity",
+        ),
+    ] {
+        let markdown = corpus_files::read(file);
+        let issue = archive::parse(file, markdown.as_bytes()).unwrap().remove(0);
+        assert_eq!(issue.sections[0].title, heading, "{file}");
+        assert_eq!(issue.sections[0].teaser.as_deref(), Some(teaser), "{file}");
+        let page = format!(
+            "<h1>Import AI {}: {}</h1><p>Welcome to Import AI, a newsletter. Please \
+             subscribe.</p><p><strong><br>{}:<br></strong><em>…{}…<br></em>Body of it.</p>",
+            issue.number,
+            escape(&issue.title),
+            escape(heading),
+            escape(teaser)
+        );
+        let from_page = archive::parse_as(Format::Html, page.as_bytes())
+            .unwrap()
+            .remove(0);
+        assert_eq!(from_page.sections[0].title, heading, "{file} as a page");
+        assert_eq!(
+            from_page.sections[0].teaser.as_deref(),
+            Some(teaser),
+            "{file} as a page"
+        );
+        assert_eq!(from_page.sections[0].body, "Body of it.", "{file} as a page");
+    }
 }

@@ -178,3 +178,47 @@ fn each_issue_of_the_homepage_is_the_same_as_its_single_copy() {
         assert_eq!(issue.link_count(), alone.link_count(), "{single}: links");
     }
 }
+
+/// The subtitle under the title (front-matter `description`) is kept and shown on /issue.
+#[tokio::test]
+async fn subtitles_are_kept_and_shown_on_the_issue() {
+    if corpus_files::available().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let store = importai_bot::store::Store::open(&url).await.unwrap();
+    for (file, number, subtitle) in [
+        ("importai-433.md", 433, "Would Alan Turing be surprised?"),
+        (
+            "importai-435.md",
+            435,
+            "At what point will AI change your daily life?",
+        ),
+        (
+            "importai-437.md",
+            437,
+            "Do you believe the singularity is nigh?",
+        ),
+    ] {
+        let issues = archive::parse(file, corpus_files::read(file).as_bytes()).unwrap();
+        assert_eq!(issues[0].subtitle.as_deref(), Some(subtitle), "{file}");
+        store.ingest_copies(file, &issues).await.unwrap();
+        let question = importai_bot::answers::Question::Issue(number);
+        let reply = importai_bot::answers::answer(&store, &question)
+            .await
+            .unwrap();
+        let description = &reply.cards[0].description;
+        assert!(
+            description.starts_with(&format!("*{subtitle}*\n\n")),
+            "{file}: {description}"
+        );
+    }
+    // A text carrier has no subtitle to give.
+    let issues = archive::parse(
+        "importai-421.txt",
+        corpus_files::read("importai-421.txt").as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(issues[0].subtitle, None);
+}

@@ -100,6 +100,7 @@ async fn a_changed_issue_is_updated_and_only_its_rows_change() {
         title: "extra".to_owned(),
         source: None,
         url: None,
+        at: None,
     });
     changed.tale = None;
     changed.mentions = vec![1];

@@ -43,3 +43,23 @@ pub fn hundred_thousand_links() -> String {
     html.push_str("</article></body></html>");
     html
 }
+
+/// A post page with one paragraph of about 1 MB: link items glued one after another
+/// ("… (arXiv). Read more: …"), each of which the reader splits off the line.
+pub fn glued_link_items() -> String {
+    let mut html = String::from(
+        "<html><head><title>Import AI 996: One long line</title></head><body><article>\
+         <p>Import AI 996: One long line</p>\
+         <p><strong>Everything on one line:</strong></p>\
+         <p>…All of it glued…</p><p>It starts here.",
+    );
+    let mut n = 0;
+    while html.len() < 1_000_000 {
+        html.push_str(&format!(
+            " Read more: <a href=\"https://arxiv.org/abs/{n}\">Paper {n} (arXiv)</a>."
+        ));
+        n += 1;
+    }
+    html.push_str("</p></article></body></html>");
+    html
+}

@@ -52,6 +52,7 @@ pub fn issues(base: &[Issue], count: u32) -> Vec<Issue> {
                 url: Some(format!(
                     "https://importai.substack.com/p/import-ai-{number}"
                 )),
+                subtitle: None,
                 note: None,
                 sections: picked,
                 tale: Some(tales[mix.below(tales.len())].clone()),

@@ -159,8 +159,17 @@ fn plain(text: &str) -> String {
                 open_bracket = None;
                 chars.next();
                 out.push_str(" <");
+                // `(<url>)`, Discord's form that shows no preview, and `(url)` alike.
+                let angled = chars.peek() == Some(&'<');
+                if angled {
+                    chars.next();
+                }
                 for c in chars.by_ref() {
-                    if c == ')' {
+                    if c == ')' && !angled {
+                        break;
+                    }
+                    if c == '>' && angled {
+                        chars.next_if_eq(&')');
                         break;
                     }
                     out.push(c);
@@ -204,6 +213,10 @@ mod tests {
         assert_eq!(
             plain("**Bold** \\*star\\* [CICERO (Meta)](https://x.y/z) *it*"),
             "Bold *star* CICERO (Meta) <https://x.y/z> it"
+        );
+        assert_eq!(
+            plain("read [a blog (Wei)](<https://x.y/(1)>) now"),
+            "read a blog (Wei) <https://x.y/(1)> now"
         );
         assert_eq!(
             plain("*[Earth, 2028]* [unclosed"),

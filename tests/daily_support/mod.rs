@@ -125,6 +125,7 @@ pub fn issue(number: u32) -> Issue {
         title: format!("Issue {number}: robots, benchmarks and chips"),
         published: NaiveDate::from_ymd_opt(2022, 11, 1 + number % 28),
         url: Some(format!("https://importai.substack.com/p/import-ai-{number}")),
+        subtitle: None,
         note: None,
         sections: vec![],
         tale: Some(Tale {
@@ -134,6 +135,7 @@ pub fn issue(number: u32) -> Issue {
                 "It woke at dawn and counted the ships… {number} of them, each a question.\n\n“Why do you count?” asked the keeper."
             ),
             inspired_by: Some("lighthouses; counting; small models".to_owned()),
+            partial: false,
         }),
         mentions: vec![],
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use chrono::NaiveDate;
+use importai_bot::archive::model::{LinkPlace, TextPart};
 use importai_bot::archive::{Issue, Link, Section, Tale};
 use importai_bot::store::Store;
 use sqlx::{Connection, Row, SqliteConnection};
@@ -50,6 +51,7 @@ pub fn issue(number: u32) -> Issue {
         url: Some(format!(
             "https://importai.substack.com/p/import-ai-{number}"
         )),
+        subtitle: Some("Robots, benchmarks and chips, as the week had them".to_owned()),
         note: None,
         sections: vec![
             section(
@@ -72,6 +74,7 @@ pub fn issue(number: u32) -> Issue {
             setting: Some("Earth, 2028".to_owned()),
             body: "The archivist spoke to the machine.\n\n“Do you remember?” she asked.".to_owned(),
             inspired_by: Some("libraries; memory; the long now.".to_owned()),
+            partial: false,
         }),
         mentions: vec![number.saturating_sub(5), number.saturating_sub(1)],
     }
@@ -91,12 +94,17 @@ pub fn section(position: u32, title: &str, body: &str) -> Section {
                 title: format!("{title}: the paper"),
                 source: Some("arXiv".to_owned()),
                 url: Some("https://arxiv.org/abs/2211.00001".to_owned()),
+                at: Some(LinkPlace::Line {
+                    part: TextPart::Body,
+                    after: 1,
+                }),
             },
             Link {
                 label: "Get the code here".to_owned(),
                 title: "code".to_owned(),
                 source: None,
                 url: None,
+                at: None,
             },
         ],
     }

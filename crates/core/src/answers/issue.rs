@@ -1,5 +1,6 @@
 //! `/issue number`: an issue's overview, with controls to open each part.
 
+use super::limits::shorten;
 use super::reply::{Card, Control, Field, LinkButton, MenuId, MenuOption, Reply};
 use super::target::Target;
 use super::text::{count, escape_markdown, issue_list};
@@ -121,12 +122,22 @@ pub fn overview(issue: &Issue, around: &Surroundings) -> Reply {
 /// The list of sections (and the tale), with teasers when they fit.
 fn contents(issue: &Issue) -> String {
     let with_teasers = contents_lines(issue, true);
-    if with_teasers.chars().count() <= CONTENTS_WITH_TEASERS_MAX {
+    let lines = if with_teasers.chars().count() <= CONTENTS_WITH_TEASERS_MAX {
         with_teasers
     } else {
         contents_lines(issue, false)
+    };
+    match &issue.subtitle {
+        Some(subtitle) => format!(
+            "*{}*\n\n{lines}",
+            escape_markdown(&shorten(subtitle, SUBTITLE_MAX))
+        ),
+        None => lines,
     }
 }
+
+/// A subtitle is a line; a longer one (a front matter's whole summary) is cut.
+const SUBTITLE_MAX: usize = 300;
 
 fn contents_lines(issue: &Issue, teasers: bool) -> String {
     let mut lines = Vec::new();

@@ -8,6 +8,7 @@
 
 use super::reply::{Card, Control, Field, LinkButton, Reply};
 use std::collections::HashSet;
+use std::ops::Range;
 
 pub const CONTENT: usize = 2000;
 pub const EMBEDS: usize = 10;
@@ -82,6 +83,12 @@ fn word_cut(head: &str) -> Option<&str> {
 /// word boundaries; a single word longer than a page is split between chars. Nothing is
 /// dropped but the whitespace at the cuts. Empty text gives one empty page.
 pub fn split_pages(text: &str, max: usize) -> Vec<String> {
+    split_pages_keeping(text, max, &[])
+}
+
+/// As [`split_pages`], but never cutting inside one of `whole` (ascending byte ranges of
+/// `text`: masked links, link lines), unless one starts a page and is longer than it.
+pub fn split_pages_keeping(text: &str, max: usize, whole: &[Range<usize>]) -> Vec<String> {
     assert!(max >= 2, "a page must hold at least one character");
     let mut pages = Vec::new();
     let mut rest = text.trim();
@@ -92,7 +99,15 @@ pub fn split_pages(text: &str, max: usize) -> Vec<String> {
             pages.push(rest.to_owned());
             return pages;
         }
-        let cut = best_cut(head);
+        let base = rest.as_ptr() as usize - text.as_ptr() as usize;
+        let mut cut = best_cut(head);
+        // The first range that ends after the cut: the cut is inside it if it starts before.
+        let inside = whole
+            .get(whole.partition_point(|range| range.end <= base + cut))
+            .filter(|range| range.start < base + cut && range.start > base);
+        if let Some(range) = inside {
+            cut = range.start - base;
+        }
         pages.push(head[..cut].trim_end().to_owned());
         rest = rest[cut..].trim_start();
     }

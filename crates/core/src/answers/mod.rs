@@ -15,6 +15,7 @@ pub mod pager;
 pub mod reply;
 pub mod search;
 pub mod section;
+pub mod section_text;
 pub mod tale;
 pub mod target;
 pub mod text;

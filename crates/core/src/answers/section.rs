@@ -1,12 +1,12 @@
 //! `/section issue position`: one section's summary in its own words, why it matters, and
 //! its links; and, a button away, the whole section, paged like a tale.
 
-use super::limits::{split_pages, FIELD_VALUE};
+use super::limits::{split_pages, split_pages_keeping, FIELD_VALUE};
 use super::reply::{Card, Control, Field, Reply};
 use super::target::Target;
 use super::text::{escape_markdown, link_line};
-use super::{digest, find_issue, pager, tale, AnswerError};
-use crate::archive::{Issue, Section};
+use super::{digest, find_issue, pager, section_text, tale, AnswerError};
+use crate::archive::{Issue, Link, Section};
 use crate::store::Store;
 
 pub async fn section(store: &Store, issue: i64, position: i64) -> Result<Reply, AnswerError> {
@@ -59,7 +59,7 @@ fn render(issue: &Issue, section: &Section) -> Reply {
     let card = Card {
         author: Some(format!("Import AI {}: {}", issue.number, issue.title)),
         title: section.title.clone(),
-        url: section.links.iter().find_map(|l| l.url.clone()),
+        url: story_url(section),
         description,
         fields: link_fields(section),
         footer: Some(section_footer(issue, section)),
@@ -81,6 +81,13 @@ fn render(issue: &Issue, section: &Section) -> Reply {
     }
 }
 
+/// Where the story points: its first link item's URL, else the first link in its text.
+fn story_url(section: &Section) -> Option<String> {
+    let items = section.links.iter().filter(|l| !l.is_inline());
+    let inline = section.links.iter().filter(|l| l.is_inline());
+    items.chain(inline).find_map(|l| l.url.clone())
+}
+
 fn section_footer(issue: &Issue, section: &Section) -> String {
     let mut footer = format!(
         "Section {} of {} · Import AI {}",
@@ -95,24 +102,14 @@ fn section_footer(issue: &Issue, section: &Section) -> String {
 }
 
 fn render_whole(issue: &Issue, section: &Section, page: u32) -> Reply {
-    let mut text = escape_markdown(&section.body);
-    if let Some(why) = &section.why_it_matters {
-        text.push_str(&format!(
-            "\n\n**Why this matters:** {}",
-            escape_markdown(why)
-        ));
-    }
-    if !section.links.is_empty() {
-        let lines: Vec<String> = section.links.iter().map(link_line).collect();
-        text.push_str(&format!("\n\n{}", lines.join("\n")));
-    }
-    let pages = split_pages(text.trim(), tale::PAGE);
+    let whole = section_text::whole(section);
+    let pages = split_pages_keeping(&whole.text, tale::PAGE, &whole.links);
     let total = pages.len() as u32;
     let page = page.clamp(1, total);
     let card = Card {
         author: Some(format!("Import AI {}: {}", issue.number, issue.title)),
         title: section.title.clone(),
-        url: section.links.iter().find_map(|l| l.url.clone()),
+        url: story_url(section),
         description: pages[page as usize - 1].clone(),
         footer: Some(section_footer(issue, section) + &pager::page_note(page, total)),
         ..Card::default()
@@ -140,12 +137,19 @@ fn render_whole(issue: &Issue, section: &Section, page: u32) -> Reply {
     }
 }
 
-/// The section's links, in as many fields as they need.
+/// The section's link items (its links in the text, when it has no item), in as many
+/// fields as they need; every link shows where it falls in the whole section.
 fn link_fields(section: &Section) -> Vec<Field> {
-    if section.links.is_empty() {
+    let items: Vec<&Link> = section.links.iter().filter(|l| !l.is_inline()).collect();
+    let listed = if items.is_empty() {
+        section.links.iter().collect()
+    } else {
+        items
+    };
+    if listed.is_empty() {
         return Vec::new();
     }
-    let lines: Vec<String> = section.links.iter().map(link_line).collect();
+    let lines: Vec<String> = listed.into_iter().map(link_line).collect();
     split_pages(&lines.join("\n"), FIELD_VALUE)
         .into_iter()
         .enumerate()

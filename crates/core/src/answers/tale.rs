@@ -1,6 +1,6 @@
 //! `/tale [issue]`: a Tech Tale, paged when it is longer than one card.
 
-use super::limits::split_pages;
+use super::limits::{is_acceptable_url, split_pages, BUTTON_URL};
 use super::pager;
 use super::reply::{Card, Field, Reply, Tone};
 use super::target::Target;
@@ -52,6 +52,19 @@ pub async fn random_for(store: &Store, channel: u64) -> Result<Reply, AnswerErro
     render(&issue, 1)
 }
 
+/// What a reader of a tale that this copy cuts off is told: where to read all of it.
+fn cut_note(issue: &Issue) -> Option<String> {
+    if !issue.tale.as_ref()?.partial {
+        return None;
+    }
+    Some(match &issue.url {
+        Some(url) if is_acceptable_url(url, BUTTON_URL) => {
+            format!("This copy of the tale is cut off; read it in full at {url}")
+        }
+        _ => "This copy of the tale is cut off before its end.".to_owned(),
+    })
+}
+
 /// A page of an issue's tale.
 pub fn render(issue: &Issue, page: u32) -> Result<Reply, AnswerError> {
     let tale = issue
@@ -75,6 +88,9 @@ pub fn render(issue: &Issue, page: u32) -> Result<Reply, AnswerError> {
             "Things that inspired this story",
             escape_markdown(inspired),
         ));
+    }
+    if let (true, Some(note)) = (page == total, cut_note(issue)) {
+        fields.push(Field::new("Cut off", note));
     }
     let published = issue
         .published

@@ -26,18 +26,24 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// A link as one line: masked where its URL is known, "title (source)" otherwise.
+/// A link as one line: masked where its URL is known, "title (source)" otherwise; after
+/// its label ("Read more: "), which a link in the text has not.
 pub fn link_line(link: &Link) -> String {
     let text = match &link.source {
         Some(source) => format!("{} ({source})", link.title),
         None => link.title.clone(),
     };
     let text = escape_markdown(&text);
+    let label = if link.label.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", link.label)
+    };
     match &link.url {
         Some(url) if crate::answers::limits::is_acceptable_url(url, 512) => {
-            format!("• {}: [{text}]({url})", link.label)
+            format!("• {label}[{text}]({url})")
         }
-        _ => format!("• {}: {text}", link.label),
+        _ => format!("• {label}{text}"),
     }
 }
 
@@ -68,6 +74,7 @@ mod tests {
             title: "CICERO".into(),
             source: Some("Meta".into()),
             url: Some("https://ai.facebook.com/cicero".into()),
+            at: None,
         };
         assert_eq!(
             link_line(&link),

@@ -141,7 +141,17 @@ fn read_element(root: ElementRef<'_>) -> Vec<Paragraph> {
                             "hr" => builder.push_paragraph(Paragraph::plain("***")),
                             "strong" | "b" => builder.start_bold(),
                             "em" | "i" => builder.start_italic(),
-                            "a" => builder.start_link(element.attr("href").unwrap_or("")),
+                            "a" => {
+                                let first_text = node
+                                    .descendants()
+                                    .find_map(|inner| match inner.value() {
+                                        Node::Text(text) => Some(&**text),
+                                        _ => None,
+                                    })
+                                    .unwrap_or("");
+                                let href = element.attr("href").unwrap_or("");
+                                builder.start_link_after_label(href, first_text)
+                            }
                             "ul" | "ol" => {
                                 if list_depth == 0 {
                                     builder.end_paragraph();

@@ -94,13 +94,11 @@ fn read_body(markdown: &str) -> Vec<Paragraph> {
     let options = Options::ENABLE_STRIKETHROUGH;
     let mut builder = ParagraphBuilder::new();
     let mut list_depth = 0usize;
-    let mut after_strong = false;
 
     let events: Vec<_> = Parser::new_ext(markdown, options)
         .into_offset_iter()
         .collect();
     for (index, (event, range)) in events.iter().enumerate() {
-        let was_after_strong = std::mem::take(&mut after_strong);
         let source = markdown.get(range.clone()).unwrap_or("");
         let next_text = match events.get(index + 1) {
             Some((Event::Text(next), _)) => next.as_ref(),
@@ -140,22 +138,11 @@ fn read_body(markdown: &str) -> Vec<Paragraph> {
                 builder.push("• ");
             }
             Event::Start(Tag::Strong) => builder.start_bold(),
-            Event::End(TagEnd::Strong) => {
-                builder.end_bold();
-                after_strong = true;
-            }
+            Event::End(TagEnd::Strong) => builder.end_bold(),
             Event::Start(Tag::Emphasis) => builder.start_italic(),
             Event::End(TagEnd::Emphasis) => builder.end_italic(),
             Event::Start(Tag::Link { dest_url, .. }) => {
-                // Substack drops the space between a bold label and a link that follows it
-                // ("**Request[API access]…"); put it back so the words stay apart.
-                let bold_label = was_after_strong || builder.in_bold();
-                let glued = builder.current().ends_with(char::is_alphanumeric)
-                    && next_text.starts_with(char::is_alphanumeric);
-                if bold_label && glued {
-                    builder.push(" ");
-                }
-                builder.start_link(dest_url);
+                builder.start_link_after_label(dest_url, next_text)
             }
             Event::End(TagEnd::Link) => builder.end_link(),
             Event::Text(text) if escaped => builder.push(text),

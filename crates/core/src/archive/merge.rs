@@ -9,7 +9,7 @@
 //! from the same carrier, such as an issue edited in the feed, is shown.
 //!
 //! **Merging** fills, from the other copies in order of fullness, only what the kept one
-//! lacks: the tale, the date, the URL, the editor's note, a link's URL (matched by the link's title), a
+//! lacks: the tale (or the whole of a tale it has cut off), the date, the URL, the editor's note, a link's URL (matched by the link's title), a
 //! section's teaser or "why this matters" (matched by the section's title). Mentions are
 //! the union of all copies'. Sections, their bodies and the title are the kept copy's.
 
@@ -129,6 +129,12 @@ fn fill_from(issue: &mut Issue, other: &Issue) -> Vec<String> {
         issue.tale = other.tale.clone();
         added.push("tale".to_owned());
     }
+    // A copy that holds the whole tale beats one that cut it off.
+    let cut = |issue: &Issue| issue.tale.as_ref().is_some_and(|tale| tale.partial);
+    if cut(issue) && other.tale.is_some() && !cut(other) {
+        issue.tale = other.tale.clone();
+        added.push("whole tale".to_owned());
+    }
     if issue.published.is_none() && other.published.is_some() {
         issue.published = other.published;
         added.push("date".to_owned());
@@ -136,6 +142,10 @@ fn fill_from(issue: &mut Issue, other: &Issue) -> Vec<String> {
     if issue.url.is_none() && other.url.is_some() {
         issue.url = other.url.clone();
         added.push("URL".to_owned());
+    }
+    if issue.subtitle.is_none() && other.subtitle.is_some() {
+        issue.subtitle = other.subtitle.clone();
+        added.push("subtitle".to_owned());
     }
     if issue.note.is_none() && other.note.is_some() {
         issue.note = other.note.clone();
@@ -214,6 +224,7 @@ mod tests {
             title: title.into(),
             source: None,
             url: url.map(Into::into),
+            at: None,
         }
     }
 
@@ -223,6 +234,7 @@ mod tests {
             title: "Seven".into(),
             published: None,
             url: None,
+            subtitle: None,
             note: None,
             sections: vec![Section {
                 position: 1,
@@ -238,6 +250,7 @@ mod tests {
                 setting: None,
                 body: "Story.".into(),
                 inspired_by: None,
+                partial: false,
             }),
             mentions: vec![],
         }

@@ -14,6 +14,9 @@ pub struct Issue {
     /// Publication date as `YYYY-MM-DD`, when the source carries one.
     pub published: Option<chrono::NaiveDate>,
     pub url: Option<String>,
+    /// The line under the title (a post's subtitle, front-matter `description`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
     /// The editor's note before the first story ("A shorter issue than usual as…").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -38,17 +41,54 @@ pub struct Section {
     pub why_it_matters: Option<String>,
     /// Body paragraphs separated by blank lines; link lines are kept in `links`.
     pub body: String,
+    /// Every link of the section in the order they fall: link items and links in the text.
     pub links: Vec<Link>,
 }
 
-/// A `Read more: <title> (<source>).` style link item.
+/// A `Read more: <title> (<source>).` style link item, or a link in the section's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
-    /// The label before the colon: "Read more", "Get the dataset here", "Bonus", ...
+    /// The label before the colon: "Read more", "Get the dataset here", "Bonus", ...; empty
+    /// for a link in the text, whose title is its linked words.
     pub label: String,
     pub title: String,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// Where the link falls in the section's text; absent in readings made before places
+    /// were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<LinkPlace>,
+}
+
+/// Where a link falls in its section. Paragraphs are those of the section's `body` or of
+/// its `why_it_matters`, split at blank lines, counted from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LinkPlace {
+    /// Linked words in a paragraph: characters (Unicode scalar values) `start..end` of it.
+    Inline {
+        part: TextPart,
+        paragraph: u32,
+        start: u32,
+        end: u32,
+    },
+    /// A line of its own (a link item) after the first `after` paragraphs of `part`.
+    Line { part: TextPart, after: u32 },
+}
+
+/// The part of a section's text a link falls in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextPart {
+    Body,
+    WhyItMatters,
+}
+
+impl Link {
+    /// Whether the link is one of the section's words rather than a link item.
+    pub fn is_inline(&self) -> bool {
+        matches!(self.at, Some(LinkPlace::Inline { .. }))
+    }
 }
 
 /// The short story that closes an issue.
@@ -60,6 +100,9 @@ pub struct Tale {
     /// The story, paragraphs separated by blank lines.
     pub body: String,
     pub inspired_by: Option<String>,
+    /// This copy of the tale is cut off before its end (a feed excerpt, a capped capture).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 impl Issue {

@@ -92,6 +92,40 @@ impl Line {
         }
     }
 
+    /// The line cut at `cuts` (ascending byte offsets on char boundaries, inside the text):
+    /// one line per stretch between them, spans clipped and shifted. Each span is placed by
+    /// a binary search, so cutting a long line into many pieces stays linear in its size.
+    pub fn split_at(&self, cuts: &[usize]) -> Vec<Line> {
+        let mut edges = Vec::with_capacity(cuts.len() + 2);
+        edges.push(0);
+        edges.extend(cuts.iter().copied().filter(|&cut| cut < self.text.len()));
+        edges.push(self.text.len());
+        let mut pieces: Vec<Line> = edges
+            .windows(2)
+            .map(|pair| Line::plain(self.text.get(pair[0]..pair[1]).unwrap_or_default()))
+            .collect();
+        let spread = |span: &Range<usize>| spread_over(&edges, span);
+        for link in &self.links {
+            for (piece, span) in spread(&link.span) {
+                pieces[piece].links.push(InlineLink {
+                    span,
+                    url: link.url.clone(),
+                });
+            }
+        }
+        for span in &self.bold {
+            for (piece, span) in spread(span) {
+                pieces[piece].bold.push(span);
+            }
+        }
+        for span in &self.italic {
+            for (piece, span) in spread(span) {
+                pieces[piece].italic.push(span);
+            }
+        }
+        pieces
+    }
+
     /// The line without surrounding whitespace.
     pub fn trimmed(&self) -> Line {
         let start = self.text.len() - self.text.trim_start().len();
@@ -105,13 +139,6 @@ impl Line {
             .trimmed()
     }
 
-    /// This line followed by `separator` and `other`, spans of `other` shifted.
-    pub fn joined(&self, separator: &str, other: &Line) -> Line {
-        let mut line = self.clone();
-        line.append(separator, other);
-        line
-    }
-
     /// Appends `separator` and `other` in place, spans of `other` shifted: in time
     /// proportional to `other`, however long this line has grown.
     pub fn append(&mut self, separator: &str, other: &Line) {
@@ -120,10 +147,21 @@ impl Line {
         let shift = |span: &Range<usize>| span.start + offset..span.end + offset;
         self.text.push_str(separator);
         self.text.push_str(&other.text);
-        self.links.extend(other.links.iter().map(|link| InlineLink {
-            span: shift(&link.span),
-            url: link.url.clone(),
-        }));
+        for link in &other.links {
+            let span = shift(&link.span);
+            // A link cut at the join and its rest, pointing at the same place, are one link.
+            match self.links.last_mut() {
+                Some(last)
+                    if last.span.end == end && span.start == offset && last.url == link.url =>
+                {
+                    last.span.end = span.end
+                }
+                _ => self.links.push(InlineLink {
+                    span,
+                    url: link.url.clone(),
+                }),
+            }
+        }
         for (spans, more) in [
             (&mut self.bold, &other.bold),
             (&mut self.italic, &other.italic),
@@ -181,6 +219,8 @@ pub struct ParagraphBuilder {
     open_bold: Vec<usize>,
     open_italic: Vec<usize>,
     open_links: Vec<(usize, String)>,
+    /// Where the last bold run on the current line ended.
+    bold_end: Option<usize>,
     /// Indices (into `lines`) of lines that a soft line break ended.
     soft_ends: Vec<usize>,
 }
@@ -223,6 +263,7 @@ impl ParagraphBuilder {
         if let Some(start) = self.open_bold.pop() {
             push_span(&mut self.line.bold, start, self.line.text.len());
         }
+        self.bold_end = Some(self.line.text.len());
     }
 
     pub fn start_italic(&mut self) {
@@ -233,6 +274,20 @@ impl ParagraphBuilder {
         if let Some(start) = self.open_italic.pop() {
             push_span(&mut self.line.italic, start, self.line.text.len());
         }
+    }
+
+    /// Starts a link whose text begins with `first_text`. Substack drops the space between a
+    /// bold label and a link right after it (`**Watch the video**[here (…)](…)`,
+    /// `<strong>Find out</strong><a>more</a>`); it is put back, so that the words stay apart
+    /// whichever reader meets them.
+    pub fn start_link_after_label(&mut self, url: &str, first_text: &str) {
+        let after_bold = self.in_bold() || self.bold_end == Some(self.line.text.len());
+        let glued = self.line.text.ends_with(char::is_alphanumeric)
+            && first_text.starts_with(char::is_alphanumeric);
+        if after_bold && glued {
+            self.push(" ");
+        }
+        self.start_link(url);
     }
 
     pub fn start_link(&mut self, url: &str) {
@@ -270,6 +325,7 @@ impl ParagraphBuilder {
             }
         }
         self.lines.push(std::mem::take(&mut self.line));
+        self.bold_end = None;
         self.open_bold.iter_mut().for_each(|start| *start = 0);
         self.open_italic.iter_mut().for_each(|start| *start = 0);
         self.open_links.iter_mut().for_each(|(start, _)| *start = 0);
@@ -423,6 +479,22 @@ pub fn starts_with_closing_punctuation(text: &str) -> bool {
     text.starts_with(['.', ',', ';', ':', '!', '?', ')', '’', '”']) && !text.starts_with("..")
 }
 
+/// The pieces (between consecutive `edges`, ascending, first and last included) that
+/// `span` overlaps, each with the span clipped to it and shifted to its start.
+fn spread_over(edges: &[usize], span: &Range<usize>) -> Vec<(usize, Range<usize>)> {
+    let pieces = edges.len().saturating_sub(1);
+    let first = edges[1..].partition_point(|&end| end <= span.start);
+    (first..pieces)
+        .take_while(|&piece| edges[piece] < span.end)
+        .filter_map(|piece| {
+            let (start, end) = (edges[piece], edges[piece + 1]);
+            let clipped = span.start.max(start)..span.end.min(end);
+            (clipped.start < clipped.end)
+                .then(|| (piece, clipped.start - start..clipped.end - start))
+        })
+        .collect()
+}
+
 fn push_span(spans: &mut Vec<Range<usize>>, start: usize, end: usize) {
     if start < end {
         spans.push(start..end);
@@ -454,6 +526,22 @@ mod tests {
     }
 
     #[test]
+    fn split_at_gives_each_piece_its_spans_as_slicing_would() {
+        let line = line_with_link();
+        let cuts = [7, 15, 20];
+        let mut bounds = vec![0];
+        bounds.extend(cuts);
+        bounds.push(line.text.len());
+        let sliced: Vec<Line> = bounds.windows(2).map(|w| line.slice(w[0]..w[1])).collect();
+        assert_eq!(line.split_at(&cuts), sliced);
+        let mut joined = Line::default();
+        for piece in line.split_at(&cuts) {
+            joined.append("", &piece);
+        }
+        assert_eq!(joined, line);
+    }
+
+    #[test]
     fn misaligned_slice_is_empty_not_a_panic() {
         let line = line_with_link();
         // Byte 17 is inside 'é'.
@@ -462,9 +550,9 @@ mod tests {
     }
 
     #[test]
-    fn joined_shifts_the_second_lines_spans() {
-        let first = Line::plain("See");
-        let joined = first.joined(" ", &line_with_link().trimmed());
+    fn appending_shifts_the_second_lines_spans() {
+        let mut joined = Line::plain("See");
+        joined.append(" ", &line_with_link().trimmed());
         assert_eq!(&joined.text[joined.links[0].span.clone()], "Café (Blog).");
     }
 

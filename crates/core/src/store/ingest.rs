@@ -253,8 +253,9 @@ async fn delete_issue(conn: &mut SqliteConnection, number: u32) -> Result<()> {
 
 async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) -> Result<()> {
     sqlx::query(
-        "INSERT INTO issues (number, title, title_folded, published, url, note, content_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO issues (number, title, title_folded, published, url, subtitle, note,
+                             content_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(issue.number)
     .bind(&issue.title)
@@ -265,6 +266,7 @@ async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) ->
             .map(|date| date.format("%Y-%m-%d").to_string()),
     )
     .bind(&issue.url)
+    .bind(&issue.subtitle)
     .bind(&issue.note)
     .bind(hash)
     .execute(&mut *conn)
@@ -286,9 +288,17 @@ async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) ->
         .await?;
 
         for (ordinal, link) in (1u32..).zip(&section.links) {
+            let place = link
+                .at
+                .map(|at| serde_json::to_string(&at))
+                .transpose()
+                .map_err(|e| StoreError::InvalidIssue {
+                    number: issue.number,
+                    reason: e.to_string(),
+                })?;
             sqlx::query(
-                "INSERT INTO links (issue, section, ordinal, label, title, source, url)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO links (issue, section, ordinal, label, title, source, url, place)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(issue.number)
             .bind(section.position)
@@ -297,6 +307,7 @@ async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) ->
             .bind(&link.title)
             .bind(&link.source)
             .bind(&link.url)
+            .bind(place)
             .execute(&mut *conn)
             .await?;
         }
@@ -304,13 +315,15 @@ async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) ->
 
     if let Some(tale) = &issue.tale {
         sqlx::query(
-            "INSERT INTO tales (issue, title, setting, body, inspired_by) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO tales (issue, title, setting, body, inspired_by, partial)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(issue.number)
         .bind(&tale.title)
         .bind(&tale.setting)
         .bind(&tale.body)
         .bind(&tale.inspired_by)
+        .bind(tale.partial)
         .execute(&mut *conn)
         .await?;
     }

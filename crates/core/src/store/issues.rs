@@ -15,21 +15,23 @@ use crate::archive::Issue;
 const ISSUE_DOCUMENTS: &str = "
     SELECT json_object(
         'number', i.number, 'title', i.title, 'published', i.published, 'url', i.url,
-        'note', i.note,
+        'subtitle', i.subtitle, 'note', i.note,
         'sections', json((
             SELECT json_group_array(json_object(
                 'position', s.position, 'title', s.title, 'teaser', s.teaser,
                 'summary', s.summary, 'why_it_matters', s.why_it_matters, 'body', s.body,
                 'links', json((
                     SELECT json_group_array(json_object(
-                        'label', l.label, 'title', l.title, 'source', l.source, 'url', l.url)
+                        'label', l.label, 'title', l.title, 'source', l.source, 'url', l.url,
+                        'at', json(l.place))
                         ORDER BY l.ordinal)
                     FROM links AS l WHERE l.issue = s.issue AND l.section = s.position))
                 ) ORDER BY s.position)
             FROM sections AS s WHERE s.issue = i.number)),
         'tale', json((
             SELECT json_object('title', t.title, 'setting', t.setting, 'body', t.body,
-                               'inspired_by', t.inspired_by)
+                               'inspired_by', t.inspired_by,
+                               'partial', json(CASE WHEN t.partial THEN 'true' ELSE 'false' END))
             FROM tales AS t WHERE t.issue = i.number)),
         'mentions', json((
             SELECT json_group_array(m.mentioned ORDER BY m.mentioned)

@@ -302,6 +302,7 @@ mod tests {
             title: format!("Issue {number}"),
             published: None,
             url: None,
+            subtitle: None,
             note: None,
             sections: Vec::new(),
             tale: None,

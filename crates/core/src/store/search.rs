@@ -259,9 +259,11 @@ pub(super) async fn index_issue(conn: &mut SqliteConnection, issue: &Issue) -> R
                 body.push_str(why);
             }
         }
+        // Link items' titles and sources; links in the text are words of the body already.
         let sources = section
             .links
             .iter()
+            .filter(|link| !link.is_inline())
             .map(|link| match &link.source {
                 Some(source) => format!("{} ({source})", link.title),
                 None => link.title.clone(),

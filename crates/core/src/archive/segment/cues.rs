@@ -162,6 +162,28 @@ pub fn ends_with_cut_mark(text: &str) -> bool {
     text.ends_with('…') || text.ends_with("[…]") || text.ends_with("[...]")
 }
 
+/// Where a feed's excerpt mark starts at the end of `text`, if it ends with one: `[…]` or
+/// `[...]`, "Continue reading" (with an arrow or the post's name after it, as WordPress
+/// writes it), or an ellipsis set apart by a space (" …"), which ends a cut, not a word.
+pub fn excerpt_cut(text: &str) -> Option<usize> {
+    let trimmed = text.trim_end();
+    for mark in ["[…]", "[...]", " …", " ..."] {
+        if let Some(before) = trimmed.strip_suffix(mark) {
+            return Some(before.len());
+        }
+    }
+    // "Continue reading" ends the text, followed at most by the post's name or an arrow.
+    const MAX_AFTER_CHARS: usize = 100;
+    let at = ["Continue reading", "CONTINUE READING"]
+        .iter()
+        .filter_map(|mark| trimmed.rfind(mark).map(|at| (at, at + mark.len())))
+        .max()?;
+    let after = &trimmed[at.1..];
+    let ends_there = after.chars().count() <= MAX_AFTER_CHARS
+        && !after.trim_end_matches(['…', '.']).contains(['.', '!', '?']);
+    ends_there.then_some(at.0)
+}
+
 /// `Tech Tales:` / `Tech tales` (any case, colon optional). Returns whatever follows on
 /// the same line (a title, when the heading runs on), possibly empty.
 pub fn tale_heading(line: &str) -> Option<&str> {

@@ -111,7 +111,7 @@ impl LinkItem {
         if !candidate.has_source_or_url() {
             return false;
         }
-        self.rest = self.rest.joined(" ", &candidate.rest);
+        self.rest.append(" ", &candidate.rest);
         true
     }
 
@@ -138,6 +138,7 @@ impl LinkItem {
             title,
             source,
             url,
+            at: None,
         })
     }
 }
@@ -180,17 +181,19 @@ pub fn split_glued(line: &Line) -> Vec<Line> {
     }
     cuts.sort_unstable();
     cuts.dedup();
-    let mut bounds = vec![0];
-    for (index, &cut) in cuts.iter().enumerate() {
-        let end = cuts.get(index + 1).copied().unwrap_or(text.len());
-        if LinkItem::start(&line.slice(cut..end)).is_some() {
-            bounds.push(cut);
+    // Each stretch from a label to the next is an item of its own if it reads as one, else
+    // it goes on the line before. The line is cut once: slicing it at every label would
+    // copy all its spans each time, quadratic in a long line of glued items.
+    let mut pieces = line.split_at(&cuts).into_iter();
+    let mut kept: Vec<Line> = pieces.next().into_iter().collect();
+    for piece in pieces {
+        match kept.last_mut() {
+            Some(previous) if LinkItem::start(&piece).is_none() => previous.append("", &piece),
+            _ => kept.push(piece),
         }
     }
-    bounds.push(text.len());
-    bounds
-        .windows(2)
-        .map(|pair| line.slice(pair[0]..pair[1]).trimmed())
+    kept.iter()
+        .map(Line::trimmed)
         .filter(|piece| !piece.is_blank())
         .collect()
 }
@@ -274,6 +277,7 @@ mod tests {
             title: title.into(),
             source: source.map(Into::into),
             url: None,
+            at: None,
         })
     }
 

@@ -211,6 +211,7 @@ struct Draft {
     title: String,
     url: Option<String>,
     published: Option<chrono::NaiveDate>,
+    subtitle: Option<String>,
     /// The document says it is a capture of a page (see [`Meta::captured`]).
     captured: bool,
     units: Vec<Unit>,
@@ -228,6 +229,7 @@ fn split_issues(meta: &Meta, units: Vec<Unit>) -> Vec<Draft> {
             title,
             url: meta.url.clone(),
             published: meta.published,
+            subtitle: meta.subtitle.clone(),
             captured: meta.captured,
             units: Vec::new(),
         });
@@ -257,6 +259,7 @@ fn split_issues(meta: &Meta, units: Vec<Unit>) -> Vec<Draft> {
                 title,
                 url: None,
                 published: date_before.take(),
+                subtitle: None,
                 captured: meta.captured,
                 units: Vec::new(),
             }),
@@ -268,6 +271,7 @@ fn split_issues(meta: &Meta, units: Vec<Unit>) -> Vec<Draft> {
     if meta_header.is_none() && drafts.len() == 1 {
         drafts[0].url = meta.url.clone().or(drafts[0].url.take());
         drafts[0].published = meta.published.or(drafts[0].published);
+        drafts[0].subtitle = meta.subtitle.clone();
     }
     drafts
 }
@@ -364,6 +368,9 @@ fn build_issue(mut draft: Draft) -> Result<Issue, ArchiveError> {
         title: draft.title,
         published: draft.published,
         url: draft.url,
+        subtitle: draft
+            .subtitle
+            .filter(|subtitle| !subtitle.trim().is_empty()),
         note: preamble.note,
         sections,
         tale: parsed_tale.map(|parsed| parsed.tale),

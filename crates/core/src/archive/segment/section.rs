@@ -9,9 +9,10 @@ use std::ops::Range;
 use super::cues;
 use super::link_item::{self, LinkItem};
 use super::Unit;
+use crate::archive::model::{LinkPlace, TextPart};
 use crate::archive::paragraph::Line;
 use crate::archive::summary::summarize;
-use crate::archive::Section;
+use crate::archive::{Link, Section};
 
 /// Longest line still taken for a teaser that has only its trailing '…'.
 const MAX_TRAILING_TEASER_CHARS: usize = 250;
@@ -125,14 +126,18 @@ fn split_heading(line: &Line) -> (String, Option<Line>) {
 
 /// The link a heading is, when the whole heading links to the story (`### [Title](url)`
 /// in some exports).
-fn heading_link(line: &Line, heading: &str) -> Option<crate::archive::Link> {
+fn heading_link(line: &Line, heading: &str) -> Option<Link> {
     let link = line.links.first()?;
     let linked = line.text.get(link.span.clone())?.trim();
-    (linked == heading.trim()).then(|| crate::archive::Link {
+    (linked == heading.trim()).then(|| Link {
         label: "Read more".into(),
         title: clean_heading(heading),
         source: None,
         url: Some(link.url.clone()),
+        at: Some(LinkPlace::Line {
+            part: TextPart::Body,
+            after: 0,
+        }),
     })
 }
 
@@ -243,12 +248,51 @@ fn clean_teaser(text: &str) -> String {
 /// What the lines after the heading and teaser are, read one at a time.
 #[derive(Default)]
 struct BodyReader {
-    body: Vec<String>,
-    why: Vec<String>,
-    links: Vec<crate::archive::Link>,
-    pending: Option<LinkItem>,
+    body: Blocks,
+    why: Blocks,
+    /// Every link read so far, in the order they fall.
+    links: Vec<Link>,
+    pending: Option<(LinkItem, LinkPlace)>,
     open: Open,
+    /// The part whose paragraph was read last: a link item falls after it.
+    last_part: Option<TextPart>,
     last_complete: bool,
+}
+
+/// Paragraphs of one part of the section, with their lengths in characters, kept as they
+/// grow so that a link's place is found without counting a paragraph again.
+#[derive(Default)]
+struct Blocks {
+    texts: Vec<String>,
+    chars: Vec<usize>,
+}
+
+impl Blocks {
+    fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    fn last(&self) -> Option<&String> {
+        self.texts.last()
+    }
+
+    /// Starts a paragraph with `text`; returns its index.
+    fn open(&mut self, text: &str) -> usize {
+        self.texts.push(text.to_string());
+        self.chars.push(text.chars().count());
+        self.texts.len() - 1
+    }
+
+    /// Appends `separator` and `text` to the last paragraph; returns its index and the
+    /// character at which `text` starts. `None` when there is no paragraph yet.
+    fn append(&mut self, separator: &str, text: &str) -> Option<(usize, usize)> {
+        let index = self.texts.len().checked_sub(1)?;
+        self.texts[index].push_str(separator);
+        self.texts[index].push_str(text);
+        let start = self.chars[index] + separator.chars().count();
+        self.chars[index] = start + text.chars().count();
+        Some((index, start))
+    }
 }
 
 /// Which block a line without a paragraph break continues.
@@ -262,7 +306,7 @@ enum Open {
 
 impl BodyReader {
     fn read(&mut self, unit: &Unit) {
-        if let Some(item) = self.pending.as_mut() {
+        if let Some((item, _)) = self.pending.as_mut() {
             if item.wants_more() && item.continue_with(&unit.line) {
                 self.last_complete = item.is_complete();
                 return;
@@ -271,15 +315,29 @@ impl BodyReader {
         }
         if let Some(item) = LinkItem::start(&unit.line) {
             self.last_complete = item.is_complete();
-            self.pending = Some(item);
+            let place = match self.last_part {
+                Some(TextPart::WhyItMatters) => LinkPlace::Line {
+                    part: TextPart::WhyItMatters,
+                    after: self.why.len() as u32,
+                },
+                _ => LinkPlace::Line {
+                    part: TextPart::Body,
+                    after: self.body.len() as u32,
+                },
+            };
+            self.pending = Some((item, place));
             self.open = Open::Nothing;
             return;
         }
-        let text = unit.line.text.trim();
+        let line = unit.line.trimmed();
+        let text = line.text.as_str();
         self.last_complete = cues::ends_sentence(text);
         if let Some(why) = cues::why_it_matters(text) {
-            self.why.push(why.to_string());
+            let from = offset_in(text, why);
+            let paragraph = self.why.open(why);
+            self.place_inline(&line, from, TextPart::WhyItMatters, paragraph, 0);
             self.open = Open::Why;
+            self.last_part = Some(TextPart::WhyItMatters);
             return;
         }
         // A label alone on its paragraph ("Why this matters - X:") is followed by its text.
@@ -288,34 +346,90 @@ impl BodyReader {
             .last()
             .is_some_and(|why| why.is_empty() || why.ends_with(':'));
         if self.open == Open::Why && unit.para_start && label_open {
-            if let Some(why) = self.why.last_mut() {
-                if !why.is_empty() {
-                    why.push(' ');
-                }
-                why.push_str(text);
+            let separator = if self.why.last().is_some_and(|why| !why.is_empty()) {
+                " "
+            } else {
+                ""
+            };
+            if let Some((paragraph, start)) = self.why.append(separator, text) {
+                self.place_inline(&line, 0, TextPart::WhyItMatters, paragraph, start);
             }
             return;
         }
-        let target = match self.open {
-            Open::Why if !unit.para_start => self.why.last_mut(),
-            Open::Body if !unit.para_start => self.body.last_mut(),
+        let continued = match self.open {
+            Open::Why if !unit.para_start => self
+                .why
+                .append("\n", text)
+                .map(|at| (TextPart::WhyItMatters, at)),
+            Open::Body if !unit.para_start => {
+                self.body.append("\n", text).map(|at| (TextPart::Body, at))
+            }
             _ => None,
         };
-        match target {
-            Some(block) => {
-                block.push('\n');
-                block.push_str(text);
+        match continued {
+            Some((part, (paragraph, start))) => {
+                self.place_inline(&line, 0, part, paragraph, start);
+                self.last_part = Some(part);
             }
             None => {
-                self.body.push(text.to_string());
+                let paragraph = self.body.open(text);
+                self.place_inline(&line, 0, TextPart::Body, paragraph, 0);
                 self.open = Open::Body;
+                self.last_part = Some(TextPart::Body);
             }
         }
     }
 
+    /// Keeps the links of `line` from byte `from` on, the line's text having been put at
+    /// character `start` of paragraph `paragraph` of `part`.
+    fn place_inline(
+        &mut self,
+        line: &Line,
+        from: usize,
+        part: TextPart,
+        paragraph: usize,
+        start: usize,
+    ) {
+        for link in &line.links {
+            let Some(words) = line.text.get(link.span.clone()) else {
+                continue;
+            };
+            let (Some(before), true) = (
+                line.text.get(from..link.span.start),
+                link.span.start >= from,
+            ) else {
+                continue;
+            };
+            if words.trim().is_empty() {
+                continue;
+            }
+            let begin = start + before.chars().count();
+            let (title, source) = link_item::split_source(words);
+            self.links.push(Link {
+                label: String::new(),
+                title: if title.is_empty() {
+                    words.trim().to_string()
+                } else {
+                    title
+                },
+                source,
+                url: Some(link.url.clone()),
+                at: Some(LinkPlace::Inline {
+                    part,
+                    paragraph: paragraph as u32,
+                    start: begin as u32,
+                    end: (begin + words.chars().count()) as u32,
+                }),
+            });
+        }
+    }
+
     fn flush_link(&mut self) {
-        if let Some(link) = self.pending.take().and_then(LinkItem::finish) {
-            self.links.push(link);
+        if let Some((item, place)) = self.pending.take() {
+            if let Some(mut link) = item.finish() {
+                link.at = Some(place);
+                self.links.push(link);
+            }
         }
     }
 
@@ -323,9 +437,19 @@ impl BodyReader {
         self.last_complete
     }
 
-    fn finish(mut self) -> (Vec<String>, Vec<String>, Vec<crate::archive::Link>) {
+    fn finish(mut self) -> (Vec<String>, Vec<String>, Vec<Link>) {
         self.flush_link();
-        (self.body, self.why, self.links)
+        (self.body.texts, self.why.texts, self.links)
+    }
+}
+
+/// Byte offset of `part` in `text`, when `part` is a slice of it; else 0.
+fn offset_in(text: &str, part: &str) -> usize {
+    let offset = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    if offset <= text.len() && text.is_char_boundary(offset) {
+        offset
+    } else {
+        0
     }
 }
 

@@ -96,16 +96,42 @@ pub fn parse(units: &[Unit]) -> Option<ParsedTale> {
     if title.is_none() && paragraphs.is_empty() && inspired_by.is_none() {
         return None;
     }
+    let cut_marked = strip_cut_mark(&mut paragraphs);
     let has_story = !paragraphs.is_empty();
+    // A story that stops mid-sentence with nothing after it was cut off; one followed by
+    // what inspired it ran to its end.
+    let stops_short = inspired_by.is_none()
+        && !paragraphs
+            .last()
+            .is_some_and(|paragraph| cues::ends_sentence(paragraph));
     Some(ParsedTale {
         tale: Tale {
             title: title.unwrap_or_default(),
             setting,
             body: paragraphs.join("\n\n"),
             inspired_by: inspired_by.filter(|text| !text.is_empty()),
+            partial: cut_marked || stops_short,
         },
         has_story,
     })
+}
+
+/// Removes the mark a feed puts where it cut an excerpt ("[…]", "Continue reading", a
+/// spaced " …") from the end of the story; whether there was one.
+fn strip_cut_mark(paragraphs: &mut Vec<String>) -> bool {
+    let Some(last) = paragraphs.last_mut() else {
+        return false;
+    };
+    let Some(at) = cues::excerpt_cut(last) else {
+        return false;
+    };
+    last.truncate(at);
+    let kept = last.trim_end().len();
+    last.truncate(kept);
+    if last.is_empty() {
+        paragraphs.pop();
+    }
+    true
 }
 
 /// A title without markup left over or a trailing colon.
