@@ -291,6 +291,7 @@ fn one_section_issue(number: u32, title: &str, body: &str) -> Issue {
         title: format!("Issue {number}"),
         published: None,
         url: None,
+        subtitle: None,
         note: None,
         sections: vec![Section {
             position: 1,
