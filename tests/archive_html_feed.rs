@@ -114,7 +114,16 @@ fn an_rss_item_gives_the_same_issue_plus_urls_and_other_posts_are_skipped() {
         Some("https://importai.substack.com/p/import-ai-310-alphazero-learned")
     );
     assert_eq!(rss.published, chrono::NaiveDate::from_ymd_opt(2022, 11, 28));
+    // The item's short description is the issue's subtitle; the plain text has none.
+    assert_eq!(
+        rss.subtitle.as_deref(),
+        Some("The capabilities overhang just gets more and more significant everywhere you look")
+    );
     assert_eq!(link_urls(&rss), EXPECTED_LINK_URLS);
+    let rss = Issue {
+        subtitle: None,
+        ..rss
+    };
     assert_eq!(without_urls(rss), text);
 }
 
