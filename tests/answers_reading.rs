@@ -8,8 +8,7 @@ use importai_bot::answers::digest::{self, MAX_CHARS};
 use importai_bot::answers::limits::is_acceptable_url;
 use importai_bot::answers::text::{escape_markdown, link_line};
 use importai_bot::answers::{self, Control, MenuId, Question, Reply, Target};
-use importai_bot::archive::model::{LinkPlace, TextPart};
-use importai_bot::archive::{self, Issue, Link, Section, BUNDLED_ARCHIVE};
+use importai_bot::archive::{self, Issue, Section, BUNDLED_ARCHIVE};
 use importai_bot::store::Store;
 
 /// The bundled issues, and the corpus's when it is beside the checkout.
@@ -138,31 +137,6 @@ fn unlinked(shown: &str, section: &Section) -> String {
     text
 }
 
-/// The characters `start..end` of paragraph `paragraph` of a section's part.
-fn linked_words(section: &Section, link: &Link) -> Option<String> {
-    let Some(LinkPlace::Inline {
-        part,
-        paragraph,
-        start,
-        end,
-    }) = link.at
-    else {
-        return None;
-    };
-    let text = match part {
-        TextPart::Body => section.body.as_str(),
-        TextPart::WhyItMatters => section.why_it_matters.as_deref()?,
-    };
-    let paragraph = text.split("\n\n").nth(paragraph as usize)?;
-    Some(
-        paragraph
-            .chars()
-            .skip(start as usize)
-            .take((end - start) as usize)
-            .collect(),
-    )
-}
-
 fn without_whitespace(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -207,7 +181,7 @@ async fn the_pages_of_a_whole_section_join_back_to_its_text() {
                 "{what}"
             );
             for link in &section.links {
-                match linked_words(section, link) {
+                match corpus_support::placed_words(section, link) {
                     // A link in the text is masked on its own words, where they fall.
                     Some(words) => {
                         let url = link.url.as_deref().expect("a link in the text has a URL");
@@ -239,6 +213,12 @@ async fn the_pages_of_a_whole_section_join_back_to_its_text() {
     }
 }
 
+/// The numbers of the issues the store holds, ascending.
+async fn numbers_held(store: &Store) -> Vec<u32> {
+    let issues = store.all_issues().await.unwrap();
+    issues.iter().map(|issue| issue.number).collect()
+}
+
 /// The issue a button labelled with `arrow` opens, if the reply has one.
 fn arrow_target(reply: &Reply, arrow: &str) -> Option<u32> {
     reply.controls.iter().find_map(|control| match control {
@@ -254,13 +234,7 @@ fn arrow_target(reply: &Reply, arrow: &str) -> Option<u32> {
 async fn previous_and_next_walk_every_issue_in_order_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let store = corpus_support::store(&dir).await;
-    let held: Vec<u32> = store
-        .all_issues()
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| i.number)
-        .collect();
+    let held = numbers_held(&store).await;
     let (first, last) = (held[0], held[held.len() - 1]);
 
     let mut walked = vec![first];
@@ -300,13 +274,7 @@ async fn an_issue_offers_the_issues_it_mentions_that_the_archive_holds() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("archive.db").display());
     let store = Store::open(&url).await.unwrap();
-    let held: Vec<u32> = store
-        .all_issues()
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| i.number)
-        .collect();
+    let held = numbers_held(&store).await;
     let mut offered = 0;
     for issue in store.all_issues().await.unwrap() {
         let reply = answers::answer(&store, &Question::Issue(issue.number.into()))

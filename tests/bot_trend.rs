@@ -89,19 +89,15 @@ async fn trend_uploads_a_chart_or_explains_a_word_never_used() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_dated_archive_the_period_buttons_redraw_the_chart() {
-    let Some(corpus) = corpus_support::corpus_dir() else {
+    let Some(files) = corpus_support::files() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("corpus.db").display());
     let store = Store::open_empty(&url).await.unwrap();
-    for entry in std::fs::read_dir(&corpus).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        if name.ends_with(".md") && name != "README.md" && name != "NOTES.md" {
-            let bytes = std::fs::read(corpus.join(&name)).unwrap();
-            let issues = archive::parse(&name, &bytes).unwrap();
-            store.ingest_copies(&name, &issues).await.unwrap();
-        }
+    for (name, bytes) in files.iter().filter(|(name, _)| name.ends_with(".md")) {
+        let issues = archive::parse(name, bytes).unwrap();
+        store.ingest_copies(name, &issues).await.unwrap();
     }
     let bot = RunningBot::start(store).await;
     let asked = bot

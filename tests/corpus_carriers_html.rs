@@ -5,7 +5,7 @@
 //! teaser), links (title, URL and where each falls, in the text or as a line), tale (title
 //! and setting), date and URL.
 
-mod corpus_files;
+mod corpus_support;
 
 use chrono::NaiveDate;
 use importai_bot::archive::model::LinkPlace;
@@ -100,12 +100,12 @@ fn feed(title: &str, url: &str, body_html: &str) -> String {
 
 #[test]
 fn markdown_html_page_and_feed_item_read_the_same() {
-    if corpus_files::available().is_none() {
+    if corpus_support::corpus_dir().is_none() {
         return;
     }
     let published = NaiveDate::parse_from_str(PUBLISHED, "%Y-%m-%d").ok();
     for file in RENDERED {
-        let markdown = corpus_files::read(file);
+        let markdown = corpus_support::text(file);
         let from_markdown = archive::parse(file, markdown.as_bytes())
             .unwrap_or_else(|e| panic!("{file}: {e}"))
             .remove(0);
@@ -196,11 +196,11 @@ fn the_same_tale_as_text_reads_as_it_does_in_html() {
 /// `**Find out[more](url)**`, as Markdown and as the HTML a post page serves for them.
 #[test]
 fn a_bold_label_glued_to_a_link_reads_the_same_in_markdown_and_html() {
-    if corpus_files::available().is_none() {
+    if corpus_support::corpus_dir().is_none() {
         return;
     }
     let file = "importai-385.md";
-    let markdown = corpus_files::read(file);
+    let markdown = corpus_support::text(file);
     let issue = archive::parse(file, markdown.as_bytes()).unwrap().remove(0);
     let video = issue
         .sections
@@ -238,7 +238,7 @@ fn a_bold_label_glued_to_a_link_reads_the_same_in_markdown_and_html() {
 /// (`**  \nHeading:  \n**_…teaser…`); a post page writes it `<strong><br>Heading:<br></strong>`.
 #[test]
 fn a_bold_heading_opened_on_the_line_before_reads_right() {
-    if corpus_files::available().is_none() {
+    if corpus_support::corpus_dir().is_none() {
         return;
     }
     for (file, heading, teaser) in [
@@ -253,7 +253,7 @@ fn a_bold_heading_opened_on_the_line_before_reads_right() {
             "Perhaps a smarter way to pay for GPUs, rather than selling equity",
         ),
     ] {
-        let markdown = corpus_files::read(file);
+        let markdown = corpus_support::text(file);
         let issue = archive::parse(file, markdown.as_bytes()).unwrap().remove(0);
         assert_eq!(issue.sections[0].title, heading, "{file}");
         assert_eq!(issue.sections[0].teaser.as_deref(), Some(teaser), "{file}");

@@ -3,7 +3,7 @@
 //! URLs expected are read from the files themselves with a Markdown parser; the whole-section
 //! answer shows each link in its place.
 
-mod corpus_files;
+mod corpus_support;
 
 use importai_bot::answers::{self, Question};
 use importai_bot::archive::model::{LinkPlace, TextPart};
@@ -23,8 +23,8 @@ const WITH_INLINE_LINKS: &[&str] = &[
 ];
 
 fn issue(file: &str) -> Option<Issue> {
-    corpus_files::available()?;
-    let text = corpus_files::read(file);
+    corpus_support::corpus_dir()?;
+    let text = corpus_support::text(file);
     let mut issues =
         archive::parse(file, text.as_bytes()).unwrap_or_else(|e| panic!("{file}: {e}"));
     Some(issues.remove(0))
@@ -32,7 +32,7 @@ fn issue(file: &str) -> Option<Issue> {
 
 /// The `[words](url)` links of a Markdown file's body (front matter left out).
 fn markdown_links(file: &str) -> Vec<(String, String)> {
-    let text = corpus_files::read(file);
+    let text = corpus_support::text(file);
     let body = text
         .strip_prefix("---\n")
         .and_then(|rest| rest.split_once("\n---\n"))
@@ -56,31 +56,6 @@ fn markdown_links(file: &str) -> Vec<(String, String)> {
         }
     }
     links
-}
-
-/// The words a link in the text is placed on.
-fn placed_words(section: &Section, link: &Link) -> Option<String> {
-    let Some(LinkPlace::Inline {
-        part,
-        paragraph,
-        start,
-        end,
-    }) = link.at
-    else {
-        return None;
-    };
-    let text = match part {
-        TextPart::Body => section.body.as_str(),
-        TextPart::WhyItMatters => section.why_it_matters.as_deref()?,
-    };
-    let paragraph = text.split("\n\n").nth(paragraph as usize)?;
-    Some(
-        paragraph
-            .chars()
-            .skip(start as usize)
-            .take((end - start) as usize)
-            .collect(),
-    )
 }
 
 fn all_links(issue: &Issue) -> impl Iterator<Item = (&Section, &Link)> {
@@ -121,7 +96,7 @@ fn links_in_the_text_fall_on_their_own_words() {
         let in_file = markdown_links(file);
         let mut inline = 0;
         for (section, link) in all_links(&issue) {
-            let Some(words) = placed_words(section, link) else {
+            let Some(words) = corpus_support::placed_words(section, link) else {
                 continue;
             };
             inline += 1;
@@ -153,7 +128,7 @@ fn assert_inline(file: &str, expected: &[Expected]) {
         });
         let link = found.unwrap_or_else(|| panic!("{file} section {position}: no link to {url}"));
         assert_eq!(
-            placed_words(section, link).as_deref(),
+            corpus_support::placed_words(section, link).as_deref(),
             Some(words),
             "{file}"
         );

@@ -4,7 +4,7 @@
 //! capture tools (`Published At:`, `**Veröffentlicht:**`, `- 발행:`, `- **Date**:`), a date
 //! line above a homepage's issue header. The expected values were read off the files.
 
-mod corpus_files;
+mod corpus_support;
 
 use chrono::NaiveDate;
 use importai_bot::archive::{self, markdown};
@@ -71,11 +71,11 @@ const LABELLED: &[(&str, Option<&str>, Option<&str>)] = &[
 
 #[test]
 fn front_matter_gives_each_markdown_issue_its_title_date_and_url() {
-    if corpus_files::available().is_none() {
+    if corpus_support::corpus_dir().is_none() {
         return;
     }
     for &(file, title, date, url) in MARKDOWN {
-        let meta = markdown::read(&corpus_files::read(file)).meta;
+        let meta = markdown::read(&corpus_support::text(file)).meta;
         assert_eq!(meta.title.as_deref(), Some(title), "{file}: title");
         assert_eq!(meta.published, date.and_then(day), "{file}: date");
         assert_eq!(meta.url.as_deref(), url, "{file}: URL");
@@ -84,11 +84,11 @@ fn front_matter_gives_each_markdown_issue_its_title_date_and_url() {
 
 #[test]
 fn labelled_lines_give_the_date_and_url_and_leave_the_text() {
-    if corpus_files::available().is_none() {
+    if corpus_support::corpus_dir().is_none() {
         return;
     }
     for &(file, date, url) in LABELLED {
-        let document = markdown::read(&corpus_files::read(file));
+        let document = markdown::read(&corpus_support::text(file));
         assert_eq!(document.meta.published, date.and_then(day), "{file}: date");
         assert_eq!(document.meta.url.as_deref(), url, "{file}: URL");
         let text: Vec<String> = document.paragraphs.iter().map(|p| p.text()).collect();
@@ -105,14 +105,14 @@ fn labelled_lines_give_the_date_and_url_and_leave_the_text() {
         }
     }
     // The capture note's labels go too; its subtitle comes from nowhere but the text.
-    let document = markdown::read(&corpus_files::read("importai-439.rss-capture.partial.md"));
+    let document = markdown::read(&corpus_support::text("importai-439.rss-capture.partial.md"));
     let text: Vec<String> = document.paragraphs.iter().map(|p| p.text()).collect();
     assert!(!text.join("\n").contains("Gescannt"));
 }
 
 #[test]
 fn a_date_line_above_each_header_dates_that_issue() {
-    if corpus_files::available().is_none() {
+    if corpus_support::corpus_dir().is_none() {
         return;
     }
     let dates = [
@@ -124,7 +124,7 @@ fn a_date_line_above_each_header_dates_that_issue() {
     ];
     for (number, date) in dates {
         let file = format!("importai-{number}.txt");
-        let issues = archive::parse(&file, corpus_files::read(&file).as_bytes())
+        let issues = archive::parse(&file, corpus_support::text(&file).as_bytes())
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(issues.len(), 1, "{file}");
         assert_eq!(issues[0].number, number, "{file}");
@@ -132,7 +132,7 @@ fn a_date_line_above_each_header_dates_that_issue() {
         assert_eq!(issues[0].url, None, "{file}: the homepage text has no URL");
     }
     let file = "jack-clark-net-homepage-scrape.425-421.txt";
-    let issues = archive::parse(file, corpus_files::read(file).as_bytes()).unwrap();
+    let issues = archive::parse(file, corpus_support::text(file).as_bytes()).unwrap();
     let found: Vec<(u32, Option<NaiveDate>)> = issues
         .iter()
         .map(|issue| (issue.number, issue.published))
@@ -154,15 +154,15 @@ fn a_date_line_above_each_header_dates_that_issue() {
 
 #[test]
 fn each_issue_of_the_homepage_is_the_same_as_its_single_copy() {
-    if corpus_files::available().is_none() {
+    if corpus_support::corpus_dir().is_none() {
         return;
     }
     let file = "jack-clark-net-homepage-scrape.425-421.txt";
-    let issues = archive::parse(file, corpus_files::read(file).as_bytes()).unwrap();
+    let issues = archive::parse(file, corpus_support::text(file).as_bytes()).unwrap();
     assert_eq!(issues.len(), 5);
     for issue in issues {
         let single = format!("importai-{}.txt", issue.number);
-        let alone = archive::parse(&single, corpus_files::read(&single).as_bytes())
+        let alone = archive::parse(&single, corpus_support::text(&single).as_bytes())
             .unwrap()
             .remove(0);
         assert_eq!(issue.title, alone.title, "{single}");
@@ -182,7 +182,7 @@ fn each_issue_of_the_homepage_is_the_same_as_its_single_copy() {
 /// The subtitle under the title (front-matter `description`) is kept and shown on /issue.
 #[tokio::test]
 async fn subtitles_are_kept_and_shown_on_the_issue() {
-    if corpus_files::available().is_none() {
+    if corpus_support::corpus_dir().is_none() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -201,7 +201,7 @@ async fn subtitles_are_kept_and_shown_on_the_issue() {
             "Do you believe the singularity is nigh?",
         ),
     ] {
-        let issues = archive::parse(file, corpus_files::read(file).as_bytes()).unwrap();
+        let issues = archive::parse(file, corpus_support::text(file).as_bytes()).unwrap();
         assert_eq!(issues[0].subtitle.as_deref(), Some(subtitle), "{file}");
         store.ingest_copies(file, &issues).await.unwrap();
         let question = importai_bot::answers::Question::Issue(number);
@@ -217,7 +217,7 @@ async fn subtitles_are_kept_and_shown_on_the_issue() {
     // A text carrier has no subtitle to give.
     let issues = archive::parse(
         "importai-421.txt",
-        corpus_files::read("importai-421.txt").as_bytes(),
+        corpus_support::text("importai-421.txt").as_bytes(),
     )
     .unwrap();
     assert_eq!(issues[0].subtitle, None);

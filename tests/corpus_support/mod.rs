@@ -6,12 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
-use importai_bot::archive::{self, Issue};
+use importai_bot::archive::model::{LinkPlace, TextPart};
+use importai_bot::archive::{self, Issue, Link, Section};
 use importai_bot::store::Store;
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
 
 /// The corpus folder, or `None` after printing why the tests skip.
 pub fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
+    let dir = Path::new(CORPUS);
     if dir.join("README.md").is_file() {
         Some(dir.to_path_buf())
     } else {
@@ -44,6 +47,12 @@ pub fn files() -> Option<Vec<(String, Vec<u8>)>> {
     )
 }
 
+/// A corpus file's text.
+pub fn text(file: &str) -> String {
+    let path = Path::new(CORPUS).join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// The issues read from one corpus file, or `None` when the corpus is absent. A file that
 /// does not parse fails the test with the parser's message.
 pub fn read(file: &str) -> Option<Vec<Issue>> {
@@ -72,4 +81,30 @@ pub async fn store(dir: &tempfile::TempDir) -> Store {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
     store
+}
+
+/// The words a link in the text is placed on: characters `start..end` of its paragraph of
+/// the section's part; `None` for a link item.
+pub fn placed_words(section: &Section, link: &Link) -> Option<String> {
+    let Some(LinkPlace::Inline {
+        part,
+        paragraph,
+        start,
+        end,
+    }) = link.at
+    else {
+        return None;
+    };
+    let text = match part {
+        TextPart::Body => section.body.as_str(),
+        TextPart::WhyItMatters => section.why_it_matters.as_deref()?,
+    };
+    let paragraph = text.split("\n\n").nth(paragraph as usize)?;
+    Some(
+        paragraph
+            .chars()
+            .skip(start as usize)
+            .take((end - start) as usize)
+            .collect(),
+    )
 }
