@@ -30,6 +30,20 @@ impl SectionText {
         self.links.push(start..self.text.len());
     }
 
+    /// Link lines as a paragraph of their own, one per line (nothing when there are none).
+    fn push_link_lines(&mut self, lines: &[String]) {
+        if lines.is_empty() {
+            return;
+        }
+        self.break_paragraph();
+        for (n, line) in lines.iter().enumerate() {
+            if n > 0 {
+                self.push("\n");
+            }
+            self.push_link(line);
+        }
+    }
+
     fn break_paragraph(&mut self) {
         if !self.text.is_empty() {
             self.text.push_str("\n\n");
@@ -46,16 +60,7 @@ pub fn whole(section: &Section) -> SectionText {
     for (part, texts) in [(TextPart::Body, Some(body)), (TextPart::WhyItMatters, why)] {
         let Some(texts) = texts else { continue };
         for index in 0..=texts.len() {
-            let lines = link_lines(section, part, index, texts.len(), &mut shown);
-            if !lines.is_empty() {
-                out.break_paragraph();
-                for (n, line) in lines.iter().enumerate() {
-                    if n > 0 {
-                        out.push("\n");
-                    }
-                    out.push_link(line);
-                }
-            }
+            out.push_link_lines(&link_lines(section, part, index, texts.len(), &mut shown));
             let Some(text) = texts.get(index) else { break };
             out.break_paragraph();
             if part == TextPart::WhyItMatters && index == 0 {
@@ -71,15 +76,7 @@ pub fn whole(section: &Section) -> SectionText {
         .filter(|(_, shown)| !**shown)
         .map(|(link, _)| link_line(link))
         .collect();
-    if !rest.is_empty() {
-        out.break_paragraph();
-        for (n, line) in rest.iter().enumerate() {
-            if n > 0 {
-                out.push("\n");
-            }
-            out.push_link(line);
-        }
-    }
+    out.push_link_lines(&rest);
     out
 }
 
