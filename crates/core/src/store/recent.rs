@@ -283,7 +283,11 @@ fn issue_bytes(issue: &Issue) -> u64 {
         text(&tale.title) + optional(&tale.setting) + text(&tale.body) + optional(&tale.inspired_by)
     });
     let fixed = std::mem::size_of::<Issue>() + 4 * issue.mentions.len();
-    (fixed + text(&issue.title) + optional(&issue.url) + sections + links + tale) as u64
+    let heading = text(&issue.title)
+        + optional(&issue.url)
+        + optional(&issue.subtitle)
+        + optional(&issue.note);
+    (fixed + heading + sections + links + tale) as u64
 }
 
 #[cfg(test)]
