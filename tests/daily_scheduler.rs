@@ -7,10 +7,10 @@ mod support;
 use chrono::{DateTime, Duration as Span, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::{Europe, Tz};
 use daily_support::{daily_post, eventually, tale_of, FlakyDiscord, Harness, TALES};
+use importai_bot::answers::tale;
 use importai_bot::clock::Clock;
-use importai_bot::daily;
 use importai_bot::discord::render;
-use importai_bot::outbox::daily::{next_tale, spawn};
+use importai_bot::outbox::daily::{next_tale, nonce, spawn};
 use importai_bot::outbox::{Checkpoint, Faults, Stopped};
 use importai_bot::store::{DeliveryState as PostState, Store};
 use std::collections::HashSet;
@@ -58,7 +58,7 @@ fn stop_at(checkpoint: Checkpoint) -> Faults {
 async fn preview_embeds(store: &Store, guild: u64) -> serde_json::Value {
     let number = next_tale(store, guild).await.unwrap().unwrap();
     let issue = store.issue(number).await.unwrap().unwrap();
-    let reply = daily::post_reply(&issue).unwrap();
+    let reply = tale::daily_post(&issue).unwrap();
     let body = serde_json::to_value(render::channel_message(&reply)).unwrap();
     body["embeds"].clone()
 }
@@ -175,7 +175,7 @@ async fn restart_after_stop_at(checkpoint: Checkpoint) -> Harness {
         posts[0]["id"].as_str(),
         "{checkpoint:?}: the message recorded is the one posted"
     );
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 1)));
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 1)));
     h
 }
 
@@ -239,7 +239,7 @@ async fn stopped_before_the_send_and_restarted_the_next_day_posts_only_that_day(
     h.scheduler(&store, None).tick().await.unwrap();
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1, "only June 2nd's tale");
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 2)));
     let missed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
         .await
         .unwrap();
@@ -261,7 +261,7 @@ async fn down_at_the_scheduled_time_catches_up_once_the_same_day() {
     scheduler.tick().await.unwrap();
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 1)));
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 1)));
 }
 
 #[tokio::test]
@@ -279,7 +279,7 @@ async fn down_all_day_posts_nothing_for_the_missed_day() {
     scheduler.tick().await.unwrap();
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 2)));
     assert!(daily_post(&store, GUILD_ID, date(2026, 6, 1))
         .await
         .is_none());
@@ -590,7 +590,7 @@ async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late(
     scheduler.tick().await.unwrap();
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 2)));
 }
 
 #[tokio::test]

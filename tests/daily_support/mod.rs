@@ -6,8 +6,7 @@ use crate::support::discord_api::{FakeDiscord, RecordedRequest, BOT_USER_ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use importai_bot::archive::{Issue, Tale};
 use importai_bot::clock::{ManualClock, SharedClock};
-use importai_bot::daily;
-use importai_bot::outbox::daily::{Scheduler, SchedulerOptions};
+use importai_bot::outbox::daily::{key, Scheduler, SchedulerOptions};
 use importai_bot::outbox::{Faults, Outbox};
 use importai_bot::store::{Delivery, DeliveryState, Kind, Store};
 use serde_json::Value;
@@ -256,7 +255,7 @@ pub async fn await_recorded(store: &Store, guild: u64, date: NaiveDate) {
 /// The server's daily post for a local date, if one was claimed.
 pub async fn daily_post(store: &Store, guild: u64, date: NaiveDate) -> Option<Delivery> {
     store
-        .delivery(Kind::Daily, guild, &daily::key(date))
+        .delivery(Kind::Daily, guild, &key(date))
         .await
         .expect("read the post")
 }

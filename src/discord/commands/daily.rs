@@ -2,7 +2,7 @@
 //! with Manage Server. Every answer is private to the member who asked.
 
 use super::{BotError, Context};
-use crate::answers::{limits, Card, Field, Reply, Tone};
+use crate::answers::{limits, tale, Card, Field, Reply, Tone};
 use crate::daily::{self, zone_suggestions};
 use crate::discord::{postable, render};
 use crate::outbox::daily::{next_post_at, next_tale};
@@ -145,7 +145,7 @@ async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
         Some(number) => store.issue(number).await?,
         None => None,
     };
-    let Some(reply) = issue.and_then(|issue| daily::post_reply(&issue).ok()) else {
+    let Some(reply) = issue.and_then(|issue| tale::daily_post(&issue).ok()) else {
         return say(
             ctx,
             Reply::notice("No tale to preview", "The archive holds no Tech Tale yet."),

@@ -13,11 +13,11 @@
 //!
 //! [`ManualClock`]: crate::clock::ManualClock
 
-use crate::answers::Reply;
-use crate::daily::{self, DailyRule, Step};
+use crate::answers::{tale, Reply};
+use crate::daily::{self, DailyRule, LastPost, Step};
 use crate::outbox::{Delivered, Faults, Outbox, Stopped};
 use crate::store::{DailySchedule, Delivery, DeliveryState, Kind, Store, StoreError};
-use chrono::{DateTime, Duration as Span, Utc};
+use chrono::{DateTime, Duration as Span, NaiveDate, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, Semaphore};
@@ -176,7 +176,7 @@ impl Scheduler {
                 Ok(latest) => latest,
                 Err(error) => return Ok(Some(self.store_failed(guild, &error))),
             };
-            let last = latest.as_ref().and_then(daily::last_post);
+            let last = latest.as_ref().and_then(last_post);
             let handled = match (
                 daily::plan(DailyRule::of(schedule), schedule.since, last, now),
                 latest,
@@ -198,7 +198,7 @@ impl Scheduler {
                         }
                         Err(error) => return Ok(Some(self.store_failed(guild, &error))),
                     };
-                    let key = daily::key(due.date);
+                    let key = key(due.date);
                     let claimed = self
                         .outbox
                         .claim(Kind::Daily, guild, &key, issue, schedule.channel)
@@ -250,8 +250,27 @@ impl Scheduler {
         let Some(issue) = self.store().issue(post.issue).await? else {
             return Ok(None);
         };
-        Ok(daily::post_reply(&issue).ok())
+        Ok(tale::daily_post(&issue).ok())
     }
+}
+
+/// The outbox key of a server's post for a local date.
+pub fn key(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// The nonce of a server's post for a local date (the outbox's, for that key).
+pub fn nonce(guild: u64, date: NaiveDate) -> String {
+    super::nonce(Kind::Daily, guild, &key(date))
+}
+
+/// A daily delivery as planning sees it; None for a key that is no date.
+fn last_post(delivery: &Delivery) -> Option<LastPost> {
+    Some(LastPost {
+        date: NaiveDate::parse_from_str(&delivery.key, "%Y-%m-%d").ok()?,
+        open: delivery.is_open(),
+        retry_at: delivery.next_try,
+    })
 }
 
 /// The issue whose tale the server gets next: the one claimed and still on its way, or else
@@ -261,10 +280,10 @@ pub async fn next_tale(store: &Store, guild: u64) -> Result<Option<u32>, StoreEr
     if let Some(open) = history.first().filter(|post| post.is_open()) {
         return Ok(Some(open.issue));
     }
-    let posted: Vec<(u32, chrono::NaiveDate)> = history
+    let posted: Vec<(u32, NaiveDate)> = history
         .iter()
         .filter(|post| matches!(post.state, DeliveryState::Claimed | DeliveryState::Posted))
-        .filter_map(|post| Some((post.issue, daily::last_post(post)?.date)))
+        .filter_map(|post| Some((post.issue, last_post(post)?.date)))
         .collect();
     Ok(daily::pick_tale(&store.tale_numbers().await?, &posted))
 }
@@ -278,7 +297,7 @@ pub fn next_post_at(
     if !schedule.enabled {
         return None;
     }
-    let last = latest.and_then(daily::last_post);
+    let last = latest.and_then(last_post);
     match daily::plan(DailyRule::of(schedule), schedule.since, last, now) {
         Step::WaitUntil(at) => Some(at),
         Step::Claim(_) | Step::Resume(_) => Some(now),
