@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use crate::answers::issue::{overview, Surroundings};
 use crate::answers::{limits, Reply};
 use crate::archive::Issue;
-use crate::outbox::{self, Delivered, Outbox};
-use crate::store::{Kind, PendingAnnouncement, StoreError};
+use crate::outbox::{self, Delivered, Halt, Outbox};
+use crate::store::{Kind, PendingAnnouncement};
 
 /// What one round of deliveries did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,7 +85,7 @@ impl Announcer {
                 }
                 Ok(Delivered::Closed | Delivered::Missed) => {}
                 Err(error) => {
-                    tracing::error!(guild = item.guild_id, issue = item.issue, %error, "announcement not sent: database error");
+                    tracing::error!(guild = item.guild_id, issue = item.issue, %error, "announcement not sent");
                     report.failed.push(key);
                 }
             }
@@ -93,12 +93,12 @@ impl Announcer {
         report
     }
 
-    async fn deliver(&self, item: &PendingAnnouncement) -> Result<Delivered, StoreError> {
+    async fn deliver(&self, item: &PendingAnnouncement) -> Result<Delivered, Halt> {
         let store = self.outbox.store();
         let key = item.issue.to_string();
         if let Some(open) = store.delivery(Kind::Announce, item.guild_id, &key).await? {
-            if open.next_try.is_some_and(|at| at > self.outbox.now()) {
-                return Ok(Delivered::Deferred(open.next_try.unwrap_or_default()));
+            if let Some(at) = open.next_try.filter(|at| *at > self.outbox.now()) {
+                return Ok(Delivered::Deferred(at));
             }
         }
         let Some(issue) = store.issue(item.issue).await? else {
@@ -109,24 +109,12 @@ impl Announcer {
             return Ok(Delivered::Closed);
         };
         let reply = announcement(&issue, &Surroundings::of(store, &issue).await?);
-        let step = async {
-            let claimed = self
-                .outbox
-                .claim(
-                    Kind::Announce,
-                    item.guild_id,
-                    &key,
-                    item.issue,
-                    item.channel_id,
-                )
-                .await?;
-            match claimed {
-                Ok(claimed) => self.outbox.deliver(&claimed, &reply).await,
-                Err(error) => Ok(Err(error)),
-            }
-        };
-        // The announcer's outbox has no checkpoints set: it never stops at one.
-        step.await.unwrap_or(Ok(Delivered::Closed))
+        let (guild, channel) = (item.guild_id, item.channel_id);
+        let claimed = self
+            .outbox
+            .claim(Kind::Announce, guild, &key, item.issue, channel)
+            .await?;
+        self.outbox.deliver(&claimed, &reply).await
     }
 }
 
