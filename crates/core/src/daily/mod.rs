@@ -14,7 +14,7 @@ mod rotation;
 mod schedule;
 
 pub use plan::{plan, LastPost, Step};
-pub use rotation::{pick_tale, TaleHistory};
+pub use rotation::pick_tale;
 pub use schedule::{
     due_at, next_due, parse_local_time, parse_time_zone, zone_suggestions, DailyRule, Due,
     RuleError,

@@ -128,20 +128,19 @@ pub fn announcement_prefix(issue: u32) -> String {
     format!("📬 New issue: **Import AI {issue}**")
 }
 
-/// The line above the overview: which issue is new, and where to read it.
-pub fn announcement_content(issue: &Issue) -> String {
+/// The announcement of an issue: a line saying it is new and where to read it, and its
+/// overview (with its link).
+pub fn announcement(issue: &Issue, around: &Surroundings) -> Reply {
     let prefix = announcement_prefix(issue.number);
-    match &issue.url {
+    let content = match &issue.url {
         // In angle brackets: the overview below already shows the issue; no link preview.
         Some(url) if url.len() <= 1500 => format!("{prefix} · <{url}>"),
         _ => prefix,
-    }
-}
-
-/// The announcement of an issue: a line saying it is new, and its overview (with its link).
-pub fn announcement(issue: &Issue, around: &Surroundings) -> Reply {
-    let mut reply = overview(issue, around);
-    reply.content = Some(announcement_content(issue));
-    reply.private = false;
+    };
+    let reply = Reply {
+        content: Some(content),
+        private: false,
+        ..overview(issue, around)
+    };
     limits::enforce(reply)
 }
