@@ -6,6 +6,7 @@ use crate::support::discord_api::{FakeDiscord, RecordedRequest, BOT_USER_ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use importai_bot::archive::{Issue, Tale};
 use importai_bot::clock::{ManualClock, SharedClock};
+use importai_bot::discord::DiscordChannels;
 use importai_bot::outbox::daily::{key, Scheduler, SchedulerOptions};
 use importai_bot::outbox::{Faults, Outbox};
 use importai_bot::store::{Delivery, DeliveryState, Kind, Store};
@@ -63,16 +64,12 @@ impl Harness {
         base: &str,
         faults: Option<Faults>,
     ) -> Scheduler {
-        let http = Arc::new(importai_bot::discord::DiscordChannels::new(Arc::new(
-            serenity::all::HttpBuilder::new(crate::support::discord_api::BOT_TOKEN)
-                .proxy(base)
-                .ratelimiter_disabled(true)
-                .build(),
-        )));
+        let http = Arc::new(self.discord.http_builder().proxy(base).build());
+        let channels = Arc::new(DiscordChannels::new(http));
         Scheduler::new(Outbox::new(
             store.clone(),
             self.shared_clock(),
-            http,
+            channels,
             BOT_USER_ID,
         ))
         .configured(
