@@ -38,7 +38,7 @@ async fn start_bot(h: &Harness, api_base: String) -> BotTask {
     };
     let bot = BotTask::spawn(settings, h.open_store().await, h.shared_clock());
     assert!(
-        eventually(WAIT, || registrations() > registered_before).await,
+        eventually(WAIT, async || registrations() > registered_before).await,
         "the bot registered its commands"
     );
     bot
@@ -177,7 +177,7 @@ async fn set_preview_post_status_problem_and_off_end_to_end() {
 
     // 09:00 in Berlin: the scheduler the bot started posts the previewed tale.
     h.clock.set(june(1, 7, 0));
-    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
+    assert!(eventually(WAIT, async || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
     let posted = &h.posts_in(GENERAL_CHANNEL_ID)[0];
     assert_eq!(posted["embeds"], preview["embeds"], "preview == post");
     assert_eq!(
@@ -197,15 +197,11 @@ async fn set_preview_post_status_problem_and_off_end_to_end() {
     h.discord
         .set_channel_access(GENERAL_CHANNEL_ID, ChannelAccess::Deleted);
     h.clock.set(june(2, 7, 0));
-    let mut stopped = false;
-    for _ in 0..500 {
-        let schedule = store.daily_schedule(GUILD_ID).await.unwrap().unwrap();
-        if !schedule.enabled {
-            stopped = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let off = async || {
+        let schedule = store.daily_schedule(GUILD_ID).await.unwrap();
+        schedule.is_some_and(|s| !s.enabled)
+    };
+    let stopped = eventually(Duration::from_secs(5), off).await;
     assert!(stopped, "the schedule was turned off");
     h.clock.set(june(2, 9, 0));
     h.clock.set(june(3, 7, 0));
@@ -240,7 +236,7 @@ async fn the_bot_posts_after_a_restart_without_posting_twice() {
     let bot = start_bot(&h, h.discord.rest_base()).await;
     ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
     h.clock.set(june(1, 7, 0));
-    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
+    assert!(eventually(WAIT, async || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
     bot.stop().await;
 
     // The same database, a new process, later the same day: nothing more that day.
@@ -252,7 +248,7 @@ async fn the_bot_posts_after_a_restart_without_posting_twice() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(h.posts_in(GENERAL_CHANNEL_ID).len(), 1);
     h.clock.set(june(2, 7, 0));
-    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 2).await);
+    assert!(eventually(WAIT, async || h.posts_in(GENERAL_CHANNEL_ID).len() == 2).await);
     bot.stop().await;
 }
 
@@ -263,17 +259,13 @@ async fn status_tells_when_todays_post_failed_and_will_be_retried() {
     let bot = start_bot(&h, flaky.base.clone()).await;
     ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
     h.clock.set(june(1, 7, 0));
-    assert!(eventually(WAIT, || flaky.refused() == 1).await);
+    assert!(eventually(WAIT, async || flaky.refused() == 1).await);
     let store = h.open_store().await;
-    let mut deferred = false;
-    for _ in 0..500 {
+    let waiting = async || {
         let post = daily_post(&store, GUILD_ID, june(1, 7, 0).date_naive()).await;
-        if post.is_some_and(|p| p.next_try.is_some()) {
-            deferred = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+        post.is_some_and(|p| p.next_try.is_some())
+    };
+    let deferred = eventually(Duration::from_secs(5), waiting).await;
     assert!(deferred, "the failed post waits for its retry");
     let status = ask(&h, daily(&h, "status")).await;
     let text = card(&status);
@@ -281,6 +273,6 @@ async fn status_tells_when_todays_post_failed_and_will_be_retried() {
     assert!(text.contains("500"), "{text}");
     // 30 s later the retry posts it.
     h.clock.set(june(1, 7, 0) + chrono::Duration::seconds(30));
-    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
+    assert!(eventually(WAIT, async || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
     bot.stop().await;
 }

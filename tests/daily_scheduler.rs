@@ -437,7 +437,7 @@ async fn the_running_task_posts_when_the_clock_reaches_the_time_and_stops_cleanl
     assert!(h.posts_in(GENERAL_CHANNEL_ID).is_empty());
     h.clock.set(june(1, 7, 0));
     assert!(
-        eventually(Duration::from_secs(5), || h
+        eventually(Duration::from_secs(5), async || h
             .posts_in(GENERAL_CHANNEL_ID)
             .len()
             == 1)
@@ -446,7 +446,7 @@ async fn the_running_task_posts_when_the_clock_reaches_the_time_and_stops_cleanl
     );
     h.clock.set(june(2, 7, 0));
     assert!(
-        eventually(Duration::from_secs(5), || h
+        eventually(Duration::from_secs(5), async || h
             .posts_in(GENERAL_CHANNEL_ID)
             .len()
             == 2)
@@ -488,7 +488,7 @@ async fn a_schedule_change_wakes_the_task_at_once() {
         .unwrap();
     wake.schedule_changed();
     assert!(
-        eventually(Duration::from_secs(5), || h
+        eventually(Duration::from_secs(5), async || h
             .posts_in(GENERAL_CHANNEL_ID)
             .len()
             == 1)

@@ -138,10 +138,10 @@ pub fn issue(number: u32) -> Issue {
 }
 
 /// Polls `check` until it holds or `timeout` passes; for state another task changes.
-pub async fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+pub async fn eventually(timeout: Duration, mut check: impl AsyncFnMut() -> bool) -> bool {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
-        if check() {
+        if check().await {
             return true;
         }
         if tokio::time::Instant::now() >= deadline {
@@ -235,18 +235,12 @@ impl FlakyDiscord {
 /// Waits until the server's post for `date` is recorded as posted (the scheduler records
 /// it just after Discord answers the send).
 pub async fn await_recorded(store: &Store, guild: u64, date: NaiveDate) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    let posted = async || {
         let post = daily_post(store, guild, date).await;
-        if post.is_some_and(|p| p.state == DeliveryState::Posted) {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the post for {date} was not recorded"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+        post.is_some_and(|p| p.state == DeliveryState::Posted)
+    };
+    let recorded = eventually(Duration::from_secs(10), posted).await;
+    assert!(recorded, "the post for {date} was not recorded");
 }
 
 /// The server's daily post for a local date, if one was claimed.
