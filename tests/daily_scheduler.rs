@@ -12,7 +12,7 @@ use importai_bot::clock::Clock;
 use importai_bot::discord::render;
 use importai_bot::outbox::daily::{next_tale, nonce, spawn};
 use importai_bot::outbox::{Checkpoint, Faults, Stopped};
-use importai_bot::store::{DeliveryState as PostState, Store};
+use importai_bot::store::{Delivery, DeliveryState as PostState, Store};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,6 +56,11 @@ async fn nine_berlin() -> (Harness, Store) {
 
 fn stop_at(checkpoint: Checkpoint) -> Faults {
     Arc::new(move |at, _guild| at == checkpoint)
+}
+
+/// The default guild's post for a day of June 2026, if one was claimed.
+async fn june_post(store: &Store, day: u32) -> Option<Delivery> {
+    daily_post(store, GUILD_ID, date(2026, 6, day)).await
 }
 
 /// The embeds of the reply a preview shows now, as Discord would store them.
@@ -105,9 +110,7 @@ async fn a_week_posts_seven_different_tales_one_each_local_day_as_previewed() {
             "posted {} but previewed {previewed}",
             last["embeds"]
         );
-        let row = daily_post(&store, GUILD_ID, date(2026, 6, day))
-            .await
-            .unwrap();
+        let row = june_post(&store, day).await.unwrap();
         assert_eq!(row.state, PostState::Posted);
         assert_eq!(
             row.message_id.map(|id| id.to_string()),
@@ -164,9 +167,7 @@ async fn restart_after_stop_at(checkpoint: Checkpoint) -> Harness {
 
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1, "{checkpoint:?}: exactly one post that day");
-    let row = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let row = june_post(&store, 1).await.unwrap();
     assert_eq!(row.state, PostState::Posted, "{checkpoint:?}");
     assert_eq!(
         row.message_id.map(|id| id.to_string()).as_deref(),
@@ -234,9 +235,7 @@ async fn stopped_before_the_send_and_restarted_the_next_day_posts_only_that_day(
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1, "only June 2nd's tale");
     assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 2)));
-    let missed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let missed = june_post(&store, 1).await.unwrap();
     assert_eq!(missed.state, PostState::Missed);
     // The tale that missed its day is not skipped: it is the one posted on the 2nd.
     assert_eq!(tale_of(&posts[0]), missed.issue);
@@ -270,9 +269,7 @@ async fn down_all_day_posts_nothing_for_the_missed_day() {
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 2)));
-    assert!(daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .is_none());
+    assert!(june_post(&store, 1).await.is_none());
 }
 
 #[tokio::test]
@@ -323,9 +320,7 @@ async fn unusable_channel(access: ChannelAccess) -> String {
         1,
         "one request, no retry storm: {to_channel:?}"
     );
-    let post = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let post = june_post(&store, 1).await.unwrap();
     assert_eq!(post.state, PostState::Failed);
     schedule.problem.expect("a reason for /daily status")
 }
@@ -526,9 +521,7 @@ async fn server_errors_back_off_and_retry_within_the_same_day() {
     }
     scheduler.tick().await.unwrap();
     assert_eq!(h.posts_in(GENERAL_CHANNEL_ID).len(), 1);
-    let row = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let row = june_post(&store, 1).await.unwrap();
     assert_eq!((row.state, row.attempts), (PostState::Posted, 4));
     // Each retry first looked for a message the failed attempt might have left.
     assert_eq!(h.channel_requests(GENERAL_CHANNEL_ID, "GET").len(), 3);
@@ -556,9 +549,7 @@ async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late(
     h.clock.set(june(2, 6, 0));
     scheduler.tick().await.unwrap();
     assert!(h.posts_in(GENERAL_CHANNEL_ID).is_empty());
-    let missed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let missed = june_post(&store, 1).await.unwrap();
     assert_eq!(missed.state, PostState::Missed);
     h.clock.set(june(2, 7, 0));
     scheduler.tick().await.unwrap();
@@ -575,9 +566,7 @@ async fn while_a_post_waits_to_be_retried_the_preview_shows_that_post() {
     h.clock.set(june(1, 7, 0));
     let retry_at = scheduler.tick().await.unwrap().unwrap();
     assert_eq!(flaky.refused(), 1);
-    let claimed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let claimed = june_post(&store, 1).await.unwrap();
     assert_eq!(
         next_tale(&store, GUILD_ID).await.unwrap(),
         Some(claimed.issue)

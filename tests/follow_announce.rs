@@ -119,6 +119,11 @@ impl World {
         self.discord.messages_in(channel)
     }
 
+    /// The issues announced in a channel, in order.
+    fn announced_in(&self, channel: u64) -> Vec<u32> {
+        issues_announced(&self.announcements_in(channel))
+    }
+
     fn posts_to(&self, channel: u64) -> usize {
         let path = format!("/channels/{channel}/messages");
         self.discord
@@ -263,10 +268,7 @@ async fn a_new_issue_is_announced_once_in_every_server_that_asked() {
         .outcomes
         .contains(&(911, importai_bot::store::IngestOutcome::Updated)));
     for channel in [channel_a, channel_b] {
-        assert_eq!(
-            issues_announced(&world.announcements_in(channel)),
-            vec![911, 912]
-        );
+        assert_eq!(world.announced_in(channel), vec![911, 912]);
     }
     assert!(world.announcements_in(channel_c).is_empty());
 
@@ -287,14 +289,8 @@ async fn a_new_issue_is_announced_once_in_every_server_that_asked() {
         .site
         .answer(Answer::Feed(feed(&[&third, ITEM_912, &edited])));
     poller.cycle().await;
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911, 912, 914]
-    );
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_b)),
-        vec![911, 912]
-    );
+    assert_eq!(world.announced_in(channel_a), vec![911, 912, 914]);
+    assert_eq!(world.announced_in(channel_b), vec![911, 912]);
     world.discord.assert_no_violations();
     world.stop().await;
 }
@@ -308,10 +304,7 @@ async fn issues_stored_before_a_server_asked_are_never_announced_there() {
     world.announce(guild_a, "set", Some(channel_a)).await;
     let poller = world.poller(&world.store);
     poller.cycle().await;
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911]
-    );
+    assert_eq!(world.announced_in(channel_a), vec![911]);
 
     // B asks after 911 arrived: it hears of 912 only. A moving its channel keeps its place.
     world.announce(guild_b, "set", Some(channel_b)).await;
@@ -319,15 +312,9 @@ async fn issues_stored_before_a_server_asked_are_never_announced_there() {
     world.announce(guild_a, "set", Some(moved)).await;
     world.site.answer(Answer::Feed(feed(&[ITEM_912, ITEM_911])));
     poller.cycle().await;
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_b)),
-        vec![912]
-    );
-    assert_eq!(issues_announced(&world.announcements_in(moved)), vec![912]);
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911]
-    );
+    assert_eq!(world.announced_in(channel_b), vec![912]);
+    assert_eq!(world.announced_in(moved), vec![912]);
+    assert_eq!(world.announced_in(channel_a), vec![911]);
     world.discord.assert_no_violations();
     world.stop().await;
 }
@@ -383,10 +370,7 @@ async fn a_deleted_or_forbidden_channel_turns_announcements_off_visibly() {
     let mut expected = vec![guild_a, guild_b];
     expected.sort_unstable();
     assert_eq!(disabled, expected);
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_c)),
-        vec![911]
-    );
+    assert_eq!(world.announced_in(channel_c), vec![911]);
     let log = logs.text();
     assert!(
         log.lines()
@@ -411,10 +395,7 @@ async fn a_deleted_or_forbidden_channel_turns_announcements_off_visibly() {
         (world.posts_to(channel_a), world.posts_to(channel_b)),
         posts
     );
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_c)),
-        vec![911, 912]
-    );
+    assert_eq!(world.announced_in(channel_c), vec![911, 912]);
     world.stop().await;
 }
 
@@ -519,14 +500,8 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
     assert_eq!(delivered.reconciled, vec![(911, guild_a)]);
     assert_eq!(delivered.sent, vec![(911, guild_b)]);
     assert_eq!(world.posts_to(channel_a), 1, "nothing sent again in A");
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911]
-    );
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_b)),
-        vec![911]
-    );
+    assert_eq!(world.announced_in(channel_a), vec![911]);
+    assert_eq!(world.announced_in(channel_b), vec![911]);
     let recorded = restarted_store
         .deliveries(Kind::Announce, guild_a, Some(DeliveryState::Posted), None)
         .await
@@ -551,14 +526,8 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
         let _ = cycle.await;
     }
     world.poller(&restarted_store).cycle().await;
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911, 912]
-    );
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_b)),
-        vec![911, 912]
-    );
+    assert_eq!(world.announced_in(channel_a), vec![911, 912]);
+    assert_eq!(world.announced_in(channel_b), vec![911, 912]);
     assert!(restarted_store
         .pending_announcements()
         .await
