@@ -8,7 +8,7 @@ use serenity::all::ChannelId;
 use super::{say_privately, BotError, Context};
 use crate::answers::{Card, Field, Reply, Tone};
 use crate::discord::postable;
-use crate::store::{DeliveryState, Kind};
+use crate::store::{AnnounceSettings, DeliveryState, Kind};
 
 /// Announce new Import AI issues in a channel of this server.
 #[poise::command(
@@ -98,10 +98,13 @@ async fn status(ctx: Context<'_>) -> Result<(), BotError> {
     let day = |at: chrono::DateTime<chrono::Utc>| at.format("%-d %B %Y, %H:%M UTC").to_string();
 
     let description = match &settings {
-        Some(s) if s.channel_id.is_some() => format!(
-            "New issues are announced in <#{}>{}.",
-            s.channel_id.unwrap_or_default(),
-            s.enabled_at
+        Some(AnnounceSettings {
+            channel_id: Some(channel),
+            enabled_at,
+            ..
+        }) => format!(
+            "New issues are announced in <#{channel}>{}.",
+            enabled_at
                 .map(|at| format!(" (since {})", day(at)))
                 .unwrap_or_default()
         ),
@@ -179,7 +182,6 @@ async fn status(ctx: Context<'_>) -> Result<(), BotError> {
             },
             ..Card::default()
         }],
-        private: true,
         ..Reply::default()
     };
     say_privately(ctx, reply).await

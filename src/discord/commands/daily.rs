@@ -170,7 +170,6 @@ async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
     };
     let reply = Reply {
         content: Some(content),
-        private: true,
         ..reply
     };
     say_privately(ctx, reply).await
@@ -278,7 +277,6 @@ fn status_reply(
             tone,
             ..Card::default()
         }],
-        private: true,
         ..Reply::default()
     }
 }
