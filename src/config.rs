@@ -176,11 +176,9 @@ pub fn guild_id(value: Option<String>) -> Result<Option<GuildId>, ConfigError> {
 
 pub fn api_base(value: Option<String>) -> Result<Option<String>, ConfigError> {
     value
-        .map(|v| match reqwest::Url::parse(&v) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-                Ok(v.trim_end_matches('/').to_owned())
-            }
-            _ => Err(ConfigError::MalformedApiBase(v)),
+        .map(|v| match is_http_url(&v) {
+            true => Ok(v.trim_end_matches('/').to_owned()),
+            false => Err(ConfigError::MalformedApiBase(v)),
         })
         .transpose()
 }
@@ -188,11 +186,16 @@ pub fn api_base(value: Option<String>) -> Result<Option<String>, ConfigError> {
 /// The feed to follow, if any.
 pub fn feed_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
     value
-        .map(|v| match reqwest::Url::parse(&v) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(v),
-            _ => Err(ConfigError::MalformedFeedUrl(v)),
+        .map(|v| match is_http_url(&v) {
+            true => Ok(v),
+            false => Err(ConfigError::MalformedFeedUrl(v)),
         })
         .transpose()
+}
+
+fn is_http_url(text: &str) -> bool {
+    reqwest::Url::parse(text)
+        .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
 }
 
 /// Fewest minutes between two polls of the feed.

@@ -334,13 +334,7 @@ async fn serve_starts_as_many_shards_as_discord_recommends() {
         guilds.push(discord.add_guild(&format!("server {}", guilds.len())));
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
-    let bot = RunningBot::start_registering(
-        discord,
-        archive(&dir).await,
-        std::sync::Arc::new(importai_bot::clock::SystemClock),
-        None,
-    )
-    .await;
+    let bot = RunningBot::start_on(discord, archive(&dir).await, None).await;
     let shards = bot.discord.wait_for_shards(2, support::bot::STARTUP).await;
     let mut ids: Vec<u32> = shards.iter().map(|s| s.shard_id).collect();
     ids.sort();

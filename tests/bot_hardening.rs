@@ -40,7 +40,7 @@ async fn start_up_waits_out_a_rate_limit_and_a_server_error() {
         json!({"message": "500: Internal Server Error"}),
         None,
     ));
-    let bot = RunningBot::start_with(discord, store(&dir).await, Arc::new(SystemClock)).await;
+    let bot = RunningBot::start_on(discord, store(&dir).await, Some(GUILD_ID)).await;
     let asked: Vec<u16> = bot
         .discord
         .requests()

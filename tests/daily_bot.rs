@@ -6,16 +6,13 @@ mod support;
 
 use chrono::{DateTime, TimeZone, Utc};
 use daily_support::{await_recorded, daily_post, eventually, FlakyDiscord, Harness};
-use importai_bot::config::Secret;
-use importai_bot::discord::{self, BotSettings};
+use importai_bot::discord::BotSettings;
 use serde_json::Value;
-use serenity::all::GuildId;
 use std::time::Duration;
+use support::bot::{final_answer, is_private, settings, BotTask};
 use support::discord_api::{
-    ChannelAccess, InteractionBuilder, OptionKind, BOT_TOKEN, GENERAL_CHANNEL_ID, GUILD_ID,
+    ChannelAccess, InteractionBuilder, OptionKind, GENERAL_CHANNEL_ID, GUILD_ID,
 };
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -23,86 +20,32 @@ fn june(day: u32, h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, day, h, m, 0).unwrap()
 }
 
-struct Bot {
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<Result<(), discord::BotError>>,
-}
-
-impl Bot {
-    async fn start(h: &Harness) -> Self {
-        Self::start_via(h, h.discord.rest_base()).await
-    }
-
-    /// The bot with its REST calls sent to `api_base` (a proxy in front of the local Discord).
-    async fn start_via(h: &Harness, api_base: String) -> Self {
-        let store = h.open_store().await;
-        let settings = BotSettings {
-            token: Secret::new(BOT_TOKEN),
-            guild_id: Some(GuildId::new(GUILD_ID)),
-            api_base: Some(api_base),
-            feed: None,
-        };
-        let registrations = || {
-            h.discord
-                .requests()
-                .iter()
-                .filter(|r| r.method == "PUT" && r.path.ends_with("/commands") && r.status == 200)
-                .count()
-        };
-        let registered_before = registrations();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(discord::run(settings, store, h.shared_clock(), async {
-            let _ = stopped.await;
-        }));
-        // Ready once this process has registered its commands (poise's setup does that
-        // before it builds the bot's data and starts the scheduler).
-        assert!(
-            eventually(WAIT, || registrations() > registered_before).await,
-            "the bot registered its commands"
-        );
-        Self {
-            stop: Some(stop),
-            task,
-        }
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        tokio::time::timeout(WAIT, &mut self.task)
-            .await
-            .expect("the bot stops promptly")
-            .expect("the bot task did not panic")
-            .expect("the bot ran without error");
-    }
-}
-
-/// Sends an interaction and returns the message it ended with (after a deferral, the edited
-/// original response), checking Discord would have accepted every part.
-async fn ask(h: &Harness, interaction: InteractionBuilder) -> Value {
-    let id = h.discord.send_interaction(interaction).await;
-    let first = h.discord.await_response(id, WAIT).await;
-    assert!(first.is_accepted(), "{:?}", first.violations);
-    assert!(first.latency() < Duration::from_secs(3));
-    if first.callback_type != Some(5) {
-        return first.data().clone();
-    }
-    // Deferred: the answer comes as the first follow-up (which Discord shows in place of
-    // "thinking…") or as an edit of the original response.
-    let answered = || {
-        let followup = h.discord.followups(id).into_iter().next();
-        followup.or_else(|| {
-            h.discord
-                .original_response(id)
-                .filter(|m| m["embeds"].as_array().is_some_and(|e| !e.is_empty()))
-        })
+/// The bot on the harness's database, its REST calls sent to `api_base` (the local Discord,
+/// or a proxy in front of it); ready once this process has registered its commands (poise's
+/// set-up does that before it starts the scheduler).
+async fn start_bot(h: &Harness, api_base: String) -> BotTask {
+    let registrations = || {
+        h.discord
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PUT" && r.path.ends_with("/commands") && r.status == 200)
+            .count()
     };
+    let registered_before = registrations();
+    let settings = BotSettings {
+        api_base: Some(api_base),
+        ..settings(&h.discord, Some(GUILD_ID))
+    };
+    let bot = BotTask::spawn(settings, h.open_store().await, h.shared_clock());
     assert!(
-        eventually(WAIT, || answered().is_some()).await,
-        "no answer to {id}"
+        eventually(WAIT, async || registrations() > registered_before).await,
+        "the bot registered its commands"
     );
-    answered().unwrap()
+    bot
+}
+
+async fn ask(h: &Harness, interaction: InteractionBuilder) -> Value {
+    final_answer(&h.discord, interaction, WAIT).await
 }
 
 fn daily(h: &Harness, sub: &str) -> InteractionBuilder {
@@ -123,14 +66,10 @@ fn card(message: &Value) -> String {
     serde_json::to_string(&message["embeds"][0]).unwrap()
 }
 
-fn is_private(message: &Value) -> bool {
-    message["flags"].as_u64().unwrap_or(0) & 64 != 0
-}
-
 #[tokio::test]
 async fn daily_is_registered_for_manage_server_only() {
     let h = Harness::new(june(1, 6, 0)).await;
-    let bot = Bot::start(&h).await;
+    let bot = start_bot(&h, h.discord.rest_base()).await;
     let commands = h.discord.registered_commands();
     let daily = commands
         .iter()
@@ -165,7 +104,7 @@ async fn daily_is_registered_for_manage_server_only() {
 #[tokio::test]
 async fn time_zones_autocomplete_from_iana_names() {
     let h = Harness::new(june(1, 6, 0)).await;
-    let bot = Bot::start(&h).await;
+    let bot = start_bot(&h, h.discord.rest_base()).await;
     let id = h
         .discord
         .send_interaction(
@@ -194,7 +133,7 @@ async fn bad_times_zones_and_channels_are_refused_with_a_reason() {
     let closed = h.discord.add_channel(GUILD_ID, "closed");
     h.discord
         .set_channel_access(closed, ChannelAccess::MissingPermissions);
-    let bot = Bot::start(&h).await;
+    let bot = start_bot(&h, h.discord.rest_base()).await;
     let reply = ask(&h, set(&h, GENERAL_CHANNEL_ID, "25:00", "Europe/Berlin")).await;
     assert!(card(&reply).contains("HH:MM"), "{reply}");
     let reply = ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Mars/Olympus")).await;
@@ -211,7 +150,7 @@ async fn bad_times_zones_and_channels_are_refused_with_a_reason() {
 #[tokio::test]
 async fn set_preview_post_status_problem_and_off_end_to_end() {
     let h = Harness::new(june(1, 6, 0)).await; // 08:00 in Berlin
-    let bot = Bot::start(&h).await;
+    let bot = start_bot(&h, h.discord.rest_base()).await;
 
     let reply = ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
     assert!(is_private(&reply));
@@ -238,7 +177,7 @@ async fn set_preview_post_status_problem_and_off_end_to_end() {
 
     // 09:00 in Berlin: the scheduler the bot started posts the previewed tale.
     h.clock.set(june(1, 7, 0));
-    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
+    assert!(eventually(WAIT, async || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
     let posted = &h.posts_in(GENERAL_CHANNEL_ID)[0];
     assert_eq!(posted["embeds"], preview["embeds"], "preview == post");
     assert_eq!(
@@ -258,15 +197,11 @@ async fn set_preview_post_status_problem_and_off_end_to_end() {
     h.discord
         .set_channel_access(GENERAL_CHANNEL_ID, ChannelAccess::Deleted);
     h.clock.set(june(2, 7, 0));
-    let mut stopped = false;
-    for _ in 0..500 {
-        let schedule = store.daily_schedule(GUILD_ID).await.unwrap().unwrap();
-        if !schedule.enabled {
-            stopped = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let off = async || {
+        let schedule = store.daily_schedule(GUILD_ID).await.unwrap();
+        schedule.is_some_and(|s| !s.enabled)
+    };
+    let stopped = eventually(Duration::from_secs(5), off).await;
     assert!(stopped, "the schedule was turned off");
     h.clock.set(june(2, 9, 0));
     h.clock.set(june(3, 7, 0));
@@ -298,22 +233,22 @@ async fn set_preview_post_status_problem_and_off_end_to_end() {
 #[tokio::test]
 async fn the_bot_posts_after_a_restart_without_posting_twice() {
     let h = Harness::new(june(1, 6, 0)).await;
-    let bot = Bot::start(&h).await;
+    let bot = start_bot(&h, h.discord.rest_base()).await;
     ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
     h.clock.set(june(1, 7, 0));
-    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
+    assert!(eventually(WAIT, async || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
     bot.stop().await;
 
     // The same database, a new process, later the same day: nothing more that day.
     h.clock.set(june(1, 12, 0));
-    let bot = Bot::start(&h).await;
+    let bot = start_bot(&h, h.discord.rest_base()).await;
     let status = ask(&h, daily(&h, "status")).await;
     assert!(card(&status).contains("2026-06-01"), "{status}");
     h.clock.set(june(1, 21, 0));
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(h.posts_in(GENERAL_CHANNEL_ID).len(), 1);
     h.clock.set(june(2, 7, 0));
-    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 2).await);
+    assert!(eventually(WAIT, async || h.posts_in(GENERAL_CHANNEL_ID).len() == 2).await);
     bot.stop().await;
 }
 
@@ -321,20 +256,16 @@ async fn the_bot_posts_after_a_restart_without_posting_twice() {
 async fn status_tells_when_todays_post_failed_and_will_be_retried() {
     let h = Harness::new(june(1, 6, 0)).await;
     let flaky = FlakyDiscord::start(h.discord.rest_base(), 1).await;
-    let bot = Bot::start_via(&h, flaky.base.clone()).await;
+    let bot = start_bot(&h, flaky.base.clone()).await;
     ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
     h.clock.set(june(1, 7, 0));
-    assert!(eventually(WAIT, || flaky.refused() == 1).await);
+    assert!(eventually(WAIT, async || flaky.refused() == 1).await);
     let store = h.open_store().await;
-    let mut deferred = false;
-    for _ in 0..500 {
+    let waiting = async || {
         let post = daily_post(&store, GUILD_ID, june(1, 7, 0).date_naive()).await;
-        if post.is_some_and(|p| p.next_try.is_some()) {
-            deferred = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+        post.is_some_and(|p| p.next_try.is_some())
+    };
+    let deferred = eventually(Duration::from_secs(5), waiting).await;
     assert!(deferred, "the failed post waits for its retry");
     let status = ask(&h, daily(&h, "status")).await;
     let text = card(&status);
@@ -342,6 +273,6 @@ async fn status_tells_when_todays_post_failed_and_will_be_retried() {
     assert!(text.contains("500"), "{text}");
     // 30 s later the retry posts it.
     h.clock.set(june(1, 7, 0) + chrono::Duration::seconds(30));
-    assert!(eventually(WAIT, || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
+    assert!(eventually(WAIT, async || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
     bot.stop().await;
 }

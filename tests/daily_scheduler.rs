@@ -7,12 +7,12 @@ mod support;
 use chrono::{DateTime, Duration as Span, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::{Europe, Tz};
 use daily_support::{daily_post, eventually, tale_of, FlakyDiscord, Harness, TALES};
+use importai_bot::answers::tale;
 use importai_bot::clock::Clock;
-use importai_bot::daily;
 use importai_bot::discord::render;
-use importai_bot::outbox::daily::{next_tale, spawn};
+use importai_bot::outbox::daily::{next_tale, nonce, spawn};
 use importai_bot::outbox::{Checkpoint, Faults, Stopped};
-use importai_bot::store::{DeliveryState as PostState, Store};
+use importai_bot::store::{Delivery, DeliveryState as PostState, Store};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,28 +37,37 @@ fn june(day: u32, h: u32, m: u32) -> DateTime<Utc> {
     utc(2026, 6, day, h, m)
 }
 
-/// Schedules the default guild's general channel at 09:00 Berlin, effective at the clock's now.
-async fn set_nine_berlin(h: &Harness, store: &Store) {
-    set_general(h, store, hm(9, 0), BERLIN).await;
-}
-
-/// Schedules the default guild's general channel at `time` in `zone`, effective now.
-async fn set_general(h: &Harness, store: &Store, time: NaiveTime, zone: Tz) {
+/// A harness from `start` on, the default guild's general channel scheduled at `time` in
+/// `zone` from then on.
+async fn scheduled(start: DateTime<Utc>, time: NaiveTime, zone: Tz) -> (Harness, Store) {
+    let h = Harness::new(start).await;
+    let store = h.open_store().await;
     store
-        .set_daily(GUILD_ID, GENERAL_CHANNEL_ID, time, zone, h.clock.now())
+        .set_daily(GUILD_ID, GENERAL_CHANNEL_ID, time, zone, start)
         .await
         .unwrap();
+    (h, store)
+}
+
+/// From 08:00 in Berlin on 1 June, scheduled at 09:00 Berlin.
+async fn nine_berlin() -> (Harness, Store) {
+    scheduled(june(1, 6, 0), hm(9, 0), BERLIN).await
 }
 
 fn stop_at(checkpoint: Checkpoint) -> Faults {
     Arc::new(move |at, _guild| at == checkpoint)
 }
 
+/// The default guild's post for a day of June 2026, if one was claimed.
+async fn june_post(store: &Store, day: u32) -> Option<Delivery> {
+    daily_post(store, GUILD_ID, date(2026, 6, day)).await
+}
+
 /// The embeds of the reply a preview shows now, as Discord would store them.
 async fn preview_embeds(store: &Store, guild: u64) -> serde_json::Value {
     let number = next_tale(store, guild).await.unwrap().unwrap();
     let issue = store.issue(number).await.unwrap().unwrap();
-    let reply = daily::post_reply(&issue).unwrap();
+    let reply = tale::daily_post(&issue).unwrap();
     let body = serde_json::to_value(render::channel_message(&reply)).unwrap();
     body["embeds"].clone()
 }
@@ -79,9 +88,7 @@ fn same_embeds(posted: &serde_json::Value, previewed: &serde_json::Value) -> boo
 
 #[tokio::test]
 async fn a_week_posts_seven_different_tales_one_each_local_day_as_previewed() {
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     let scheduler = h.scheduler(&store, None);
     for day in 1..=7 {
         // Before 09:00: nothing.
@@ -103,9 +110,7 @@ async fn a_week_posts_seven_different_tales_one_each_local_day_as_previewed() {
             "posted {} but previewed {previewed}",
             last["embeds"]
         );
-        let row = daily_post(&store, GUILD_ID, date(2026, 6, day))
-            .await
-            .unwrap();
+        let row = june_post(&store, day).await.unwrap();
         assert_eq!(row.state, PostState::Posted);
         assert_eq!(
             row.message_id.map(|id| id.to_string()),
@@ -119,9 +124,7 @@ async fn a_week_posts_seven_different_tales_one_each_local_day_as_previewed() {
 
 #[tokio::test]
 async fn no_tale_repeats_until_every_tale_was_posted() {
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     let scheduler = h.scheduler(&store, None);
     let count = TALES.count() as u32;
     for day in 1..=(count + 3) {
@@ -142,9 +145,7 @@ async fn no_tale_repeats_until_every_tale_was_posted() {
 /// Stops the scheduler at `checkpoint` during the first post, then starts a new process on
 /// the same database later the same day: exactly one post that day, recorded.
 async fn restart_after_stop_at(checkpoint: Checkpoint) -> Harness {
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     h.clock.set(june(1, 7, 0));
     let dying = h.scheduler(&store, Some(stop_at(checkpoint)));
     assert_eq!(dying.tick().await, Err(Stopped(checkpoint)));
@@ -166,16 +167,14 @@ async fn restart_after_stop_at(checkpoint: Checkpoint) -> Harness {
 
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1, "{checkpoint:?}: exactly one post that day");
-    let row = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let row = june_post(&store, 1).await.unwrap();
     assert_eq!(row.state, PostState::Posted, "{checkpoint:?}");
     assert_eq!(
         row.message_id.map(|id| id.to_string()).as_deref(),
         posts[0]["id"].as_str(),
         "{checkpoint:?}: the message recorded is the one posted"
     );
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 1)));
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 1)));
     h
 }
 
@@ -211,9 +210,7 @@ async fn stopped_just_after_recording_a_restart_does_nothing() {
 async fn a_send_repeated_with_the_same_nonce_is_dropped_by_discord() {
     // Two processes racing the same day never both post: the claim is the database's, and
     // even a repeated send of the same claim carries the same nonce.
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     h.clock.set(june(1, 7, 0));
     let first = h.scheduler(&store, None);
     let other_store = h.open_store().await;
@@ -226,9 +223,7 @@ async fn a_send_repeated_with_the_same_nonce_is_dropped_by_discord() {
 
 #[tokio::test]
 async fn stopped_before_the_send_and_restarted_the_next_day_posts_only_that_day() {
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     h.clock.set(june(1, 7, 0));
     let dying = h.scheduler(&store, Some(stop_at(Checkpoint::BeforeSend)));
     assert!(dying.tick().await.is_err());
@@ -239,10 +234,8 @@ async fn stopped_before_the_send_and_restarted_the_next_day_posts_only_that_day(
     h.scheduler(&store, None).tick().await.unwrap();
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1, "only June 2nd's tale");
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
-    let missed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 2)));
+    let missed = june_post(&store, 1).await.unwrap();
     assert_eq!(missed.state, PostState::Missed);
     // The tale that missed its day is not skipped: it is the one posted on the 2nd.
     assert_eq!(tale_of(&posts[0]), missed.issue);
@@ -250,9 +243,7 @@ async fn stopped_before_the_send_and_restarted_the_next_day_posts_only_that_day(
 
 #[tokio::test]
 async fn down_at_the_scheduled_time_catches_up_once_the_same_day() {
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     // The bot was down from before 09:00 until 17:00 Berlin.
     h.clock.set(june(1, 15, 0));
     let scheduler = h.scheduler(&store, None);
@@ -261,14 +252,12 @@ async fn down_at_the_scheduled_time_catches_up_once_the_same_day() {
     scheduler.tick().await.unwrap();
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 1)));
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 1)));
 }
 
 #[tokio::test]
 async fn down_all_day_posts_nothing_for_the_missed_day() {
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     // Back on June 2nd at 08:00 Berlin: June 1st is over, and it is not yet 09:00.
     h.clock.set(june(2, 6, 0));
     let scheduler = h.scheduler(&store, None);
@@ -279,10 +268,8 @@ async fn down_all_day_posts_nothing_for_the_missed_day() {
     scheduler.tick().await.unwrap();
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
-    assert!(daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .is_none());
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 2)));
+    assert!(june_post(&store, 1).await.is_none());
 }
 
 #[tokio::test]
@@ -314,9 +301,7 @@ async fn fifty_servers_due_in_the_same_minute_each_get_one_post() {
 /// The channel becomes unusable; the scheduler tries once, turns the schedule off with the
 /// reason, and never asks again, however often it looks.
 async fn unusable_channel(access: ChannelAccess) -> String {
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     h.discord.set_channel_access(GENERAL_CHANNEL_ID, access);
     let scheduler = h.scheduler(&store, None);
     for minutes in [60, 61, 62, 120, 600, 24 * 60 + 60, 48 * 60 + 60] {
@@ -335,9 +320,7 @@ async fn unusable_channel(access: ChannelAccess) -> String {
         1,
         "one request, no retry storm: {to_channel:?}"
     );
-    let post = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let post = june_post(&store, 1).await.unwrap();
     assert_eq!(post.state, PostState::Failed);
     schedule.problem.expect("a reason for /daily status")
 }
@@ -358,9 +341,7 @@ async fn a_missing_permission_turns_the_schedule_off_and_says_why() {
 
 #[tokio::test]
 async fn setting_the_schedule_again_after_a_problem_resumes_posting() {
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     h.discord
         .set_channel_access(GENERAL_CHANNEL_ID, ChannelAccess::MissingPermissions);
     h.clock.set(june(1, 7, 0));
@@ -385,9 +366,7 @@ async fn setting_the_schedule_again_after_a_problem_resumes_posting() {
 
 #[tokio::test]
 async fn spring_forward_0230_in_berlin_posts_at_0300() {
-    let h = Harness::new(utc(2026, 3, 28, 12, 0)).await;
-    let store = h.open_store().await;
-    set_general(&h, &store, hm(2, 30), BERLIN).await;
+    let (h, store) = scheduled(utc(2026, 3, 28, 12, 0), hm(2, 30), BERLIN).await;
     let scheduler = h.scheduler(&store, None);
     // 03:00 CEST on the 29th is 01:00 UTC.
     assert_eq!(
@@ -409,9 +388,7 @@ async fn spring_forward_0230_in_berlin_posts_at_0300() {
 
 #[tokio::test]
 async fn fall_back_0230_in_berlin_posts_once_at_the_first_0230() {
-    let h = Harness::new(utc(2026, 10, 24, 12, 0)).await;
-    let store = h.open_store().await;
-    set_general(&h, &store, hm(2, 30), BERLIN).await;
+    let (h, store) = scheduled(utc(2026, 10, 24, 12, 0), hm(2, 30), BERLIN).await;
     let scheduler = h.scheduler(&store, None);
     assert_eq!(
         scheduler.tick().await.unwrap(),
@@ -431,9 +408,7 @@ async fn fall_back_0230_in_berlin_posts_once_at_the_first_0230() {
 #[tokio::test]
 async fn new_york_posts_at_its_local_time_across_spring_forward() {
     let zone: Tz = chrono_tz::America::New_York;
-    let h = Harness::new(utc(2026, 3, 6, 12, 0)).await;
-    let store = h.open_store().await;
-    set_general(&h, &store, hm(9, 0), zone).await;
+    let (h, store) = scheduled(utc(2026, 3, 6, 12, 0), hm(9, 0), zone).await;
     let scheduler = h.scheduler(&store, None);
     // 09:00 EST = 14:00 UTC on the 7th; 09:00 EDT = 13:00 UTC on the 8th.
     for (due, tomorrow) in [
@@ -450,16 +425,14 @@ async fn new_york_posts_at_its_local_time_across_spring_forward() {
 
 #[tokio::test]
 async fn the_running_task_posts_when_the_clock_reaches_the_time_and_stops_cleanly() {
-    let h = Harness::new(june(1, 6, 0)).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
+    let (h, store) = nine_berlin().await;
     let (stop, task) = spawn(h.scheduler(&store, None));
     // Nothing before the time, however long it runs.
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(h.posts_in(GENERAL_CHANNEL_ID).is_empty());
     h.clock.set(june(1, 7, 0));
     assert!(
-        eventually(Duration::from_secs(5), || h
+        eventually(Duration::from_secs(5), async || h
             .posts_in(GENERAL_CHANNEL_ID)
             .len()
             == 1)
@@ -468,7 +441,7 @@ async fn the_running_task_posts_when_the_clock_reaches_the_time_and_stops_cleanl
     );
     h.clock.set(june(2, 7, 0));
     assert!(
-        eventually(Duration::from_secs(5), || h
+        eventually(Duration::from_secs(5), async || h
             .posts_in(GENERAL_CHANNEL_ID)
             .len()
             == 2)
@@ -510,7 +483,7 @@ async fn a_schedule_change_wakes_the_task_at_once() {
         .unwrap();
     wake.schedule_changed();
     assert!(
-        eventually(Duration::from_secs(5), || h
+        eventually(Duration::from_secs(5), async || h
             .posts_in(GENERAL_CHANNEL_ID)
             .len()
             == 1)
@@ -525,10 +498,8 @@ async fn a_schedule_change_wakes_the_task_at_once() {
 
 #[tokio::test]
 async fn server_errors_back_off_and_retry_within_the_same_day() {
-    let h = Harness::new(june(1, 6, 0)).await;
+    let (h, store) = nine_berlin().await;
     let flaky = FlakyDiscord::start(h.discord.rest_base(), 3).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
     let scheduler = h.scheduler_through(&store, &flaky.base, None);
     let mut at = june(1, 7, 0);
     h.clock.set(at);
@@ -550,9 +521,7 @@ async fn server_errors_back_off_and_retry_within_the_same_day() {
     }
     scheduler.tick().await.unwrap();
     assert_eq!(h.posts_in(GENERAL_CHANNEL_ID).len(), 1);
-    let row = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let row = june_post(&store, 1).await.unwrap();
     assert_eq!((row.state, row.attempts), (PostState::Posted, 4));
     // Each retry first looked for a message the failed attempt might have left.
     assert_eq!(h.channel_requests(GENERAL_CHANNEL_ID, "GET").len(), 3);
@@ -561,10 +530,8 @@ async fn server_errors_back_off_and_retry_within_the_same_day() {
 
 #[tokio::test]
 async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late() {
-    let h = Harness::new(june(1, 6, 0)).await;
+    let (h, store) = nine_berlin().await;
     let flaky = FlakyDiscord::start(h.discord.rest_base(), usize::MAX).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
     let scheduler = h.scheduler_through(&store, &flaky.base, None);
     // Every five minutes from 09:00 to 23:55 in Berlin.
     let mut at = june(1, 7, 0);
@@ -582,30 +549,24 @@ async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late(
     h.clock.set(june(2, 6, 0));
     scheduler.tick().await.unwrap();
     assert!(h.posts_in(GENERAL_CHANNEL_ID).is_empty());
-    let missed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let missed = june_post(&store, 1).await.unwrap();
     assert_eq!(missed.state, PostState::Missed);
     h.clock.set(june(2, 7, 0));
     scheduler.tick().await.unwrap();
     let posts = h.posts_in(GENERAL_CHANNEL_ID);
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0]["nonce"], daily::nonce(GUILD_ID, date(2026, 6, 2)));
+    assert_eq!(posts[0]["nonce"], nonce(GUILD_ID, date(2026, 6, 2)));
 }
 
 #[tokio::test]
 async fn while_a_post_waits_to_be_retried_the_preview_shows_that_post() {
-    let h = Harness::new(june(1, 6, 0)).await;
+    let (h, store) = nine_berlin().await;
     let flaky = FlakyDiscord::start(h.discord.rest_base(), 1).await;
-    let store = h.open_store().await;
-    set_nine_berlin(&h, &store).await;
     let scheduler = h.scheduler_through(&store, &flaky.base, None);
     h.clock.set(june(1, 7, 0));
     let retry_at = scheduler.tick().await.unwrap().unwrap();
     assert_eq!(flaky.refused(), 1);
-    let claimed = daily_post(&store, GUILD_ID, date(2026, 6, 1))
-        .await
-        .unwrap();
+    let claimed = june_post(&store, 1).await.unwrap();
     assert_eq!(
         next_tale(&store, GUILD_ID).await.unwrap(),
         Some(claimed.issue)

@@ -11,20 +11,16 @@ use std::time::Duration;
 use follow_support::*;
 use importai_bot::clock::{SharedClock, SystemClock};
 use importai_bot::config::FollowSettings;
-use importai_bot::config::Secret;
 use importai_bot::discord::follow::{Cycle, Follower};
-use importai_bot::discord::{self, BotError, BotSettings, DiscordChannels};
+use importai_bot::discord::{BotSettings, DiscordChannels};
 use importai_bot::follow::{PollOutcome, Poller, PollerConfig};
 use importai_bot::outbox::announce::{announcement_prefix, nonce, Announcer};
 use importai_bot::outbox::Outbox;
 use importai_bot::store::{Claim, DeliveryState, Kind, Store};
 use serde_json::Value;
-use support::discord_api::{
-    ChannelAccess, FakeDiscord, BOT_TOKEN, BOT_USER_ID, GENERAL_CHANNEL_ID, GUILD_ID,
-};
+use support::bot::{final_answer, is_private, settings, BotTask};
+use support::discord_api::{ChannelAccess, FakeDiscord, BOT_USER_ID, GENERAL_CHANNEL_ID, GUILD_ID};
 use tempfile::TempDir;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -37,8 +33,7 @@ struct World {
     _dir: TempDir,
     /// Three servers: (guild, channel).
     servers: Vec<(u64, u64)>,
-    shutdown: Option<oneshot::Sender<()>>,
-    bot: Option<JoinHandle<Result<(), BotError>>>,
+    bot: BotTask,
 }
 
 impl World {
@@ -55,19 +50,13 @@ impl World {
         let database = format!("sqlite://{}", dir.path().join("bot.db").display());
         let store = Store::open(&database).await.unwrap();
         let settings = BotSettings {
-            token: Secret::new(BOT_TOKEN),
-            guild_id: None,
-            api_base: Some(discord.rest_base()),
             feed: follow.map(|interval| FollowSettings {
                 url: site.feed_url(),
                 interval,
             }),
+            ..settings(&discord, None)
         };
-        let (tx, rx) = oneshot::channel::<()>();
-        let clock: SharedClock = Arc::new(SystemClock);
-        let bot = tokio::spawn(discord::run(settings, store.clone(), clock, async move {
-            let _ = rx.await;
-        }));
+        let bot = BotTask::spawn(settings, store.clone(), Arc::new(SystemClock));
         discord.wait_for_ready(WAIT).await;
         discord.await_registered_commands(WAIT).await;
         Self {
@@ -81,8 +70,7 @@ impl World {
                 (second, second_channel),
                 (third, third_channel),
             ],
-            shutdown: Some(tx),
-            bot: Some(bot),
+            bot,
         }
     }
 
@@ -119,41 +107,21 @@ impl World {
             let (_, channel) = self.servers.iter().find(|(g, _)| *g == guild).unwrap();
             command = command.in_channel(*channel);
         }
-        let id = self.discord.send_interaction(command).await;
-        let first = self.discord.await_response(id, WAIT).await;
-        assert!(first.is_accepted(), "{:?}", first.violations);
-        let message = match first.callback_type {
-            Some(5) => self.deferred_answer(id).await,
-            _ => first.data().clone(),
-        };
+        let message = final_answer(&self.discord, command, WAIT).await;
         assert!(
-            message["flags"].as_u64().unwrap_or(0) & 64 != 0,
+            is_private(&message),
             "/announce answers privately: {message}"
         );
         text_of(&message)
     }
 
-    /// The answer that replaced "thinking…": a follow-up or an edit of the original.
-    async fn deferred_answer(&self, id: u64) -> Value {
-        for _ in 0..400 {
-            if let Some(followup) = self.discord.followups(id).first() {
-                return followup.clone();
-            }
-            let original = self.discord.original_response(id);
-            if let Some(message) = original.filter(|m| m["flags"].as_u64().unwrap_or(0) & 128 == 0)
-            {
-                return message;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "no answer to interaction {id}: {:#?}",
-            self.discord.requests()
-        );
-    }
-
     fn announcements_in(&self, channel: u64) -> Vec<Value> {
         self.discord.messages_in(channel)
+    }
+
+    /// The issues announced in a channel, in order.
+    fn announced_in(&self, channel: u64) -> Vec<u32> {
+        issues_announced(&self.announcements_in(channel))
     }
 
     fn posts_to(&self, channel: u64) -> usize {
@@ -165,17 +133,8 @@ impl World {
             .count()
     }
 
-    async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(bot) = self.bot.take() {
-            tokio::time::timeout(WAIT, bot)
-                .await
-                .expect("the bot stops promptly")
-                .expect("no panic")
-                .expect("a clean stop");
-        }
+    async fn stop(self) {
+        self.bot.stop().await;
     }
 }
 
@@ -206,13 +165,6 @@ fn issues_announced(messages: &[Value]) -> Vec<u32> {
             rest.split("**").next()?.parse().ok()
         })
         .collect()
-}
-
-fn assert_no_violations(discord: &FakeDiscord) {
-    let violations = discord.violations();
-    assert!(violations.is_empty(), "{violations:#?}");
-    let unexpected = discord.unexpected_requests();
-    assert!(unexpected.is_empty(), "{unexpected:#?}");
 }
 
 #[tokio::test]
@@ -316,10 +268,7 @@ async fn a_new_issue_is_announced_once_in_every_server_that_asked() {
         .outcomes
         .contains(&(911, importai_bot::store::IngestOutcome::Updated)));
     for channel in [channel_a, channel_b] {
-        assert_eq!(
-            issues_announced(&world.announcements_in(channel)),
-            vec![911, 912]
-        );
+        assert_eq!(world.announced_in(channel), vec![911, 912]);
     }
     assert!(world.announcements_in(channel_c).is_empty());
 
@@ -340,15 +289,9 @@ async fn a_new_issue_is_announced_once_in_every_server_that_asked() {
         .site
         .answer(Answer::Feed(feed(&[&third, ITEM_912, &edited])));
     poller.cycle().await;
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911, 912, 914]
-    );
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_b)),
-        vec![911, 912]
-    );
-    assert_no_violations(&world.discord);
+    assert_eq!(world.announced_in(channel_a), vec![911, 912, 914]);
+    assert_eq!(world.announced_in(channel_b), vec![911, 912]);
+    world.discord.assert_no_violations();
     world.stop().await;
 }
 
@@ -361,10 +304,7 @@ async fn issues_stored_before_a_server_asked_are_never_announced_there() {
     world.announce(guild_a, "set", Some(channel_a)).await;
     let poller = world.poller(&world.store);
     poller.cycle().await;
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911]
-    );
+    assert_eq!(world.announced_in(channel_a), vec![911]);
 
     // B asks after 911 arrived: it hears of 912 only. A moving its channel keeps its place.
     world.announce(guild_b, "set", Some(channel_b)).await;
@@ -372,16 +312,10 @@ async fn issues_stored_before_a_server_asked_are_never_announced_there() {
     world.announce(guild_a, "set", Some(moved)).await;
     world.site.answer(Answer::Feed(feed(&[ITEM_912, ITEM_911])));
     poller.cycle().await;
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_b)),
-        vec![912]
-    );
-    assert_eq!(issues_announced(&world.announcements_in(moved)), vec![912]);
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911]
-    );
-    assert_no_violations(&world.discord);
+    assert_eq!(world.announced_in(channel_b), vec![912]);
+    assert_eq!(world.announced_in(moved), vec![912]);
+    assert_eq!(world.announced_in(channel_a), vec![911]);
+    world.discord.assert_no_violations();
     world.stop().await;
 }
 
@@ -436,10 +370,7 @@ async fn a_deleted_or_forbidden_channel_turns_announcements_off_visibly() {
     let mut expected = vec![guild_a, guild_b];
     expected.sort_unstable();
     assert_eq!(disabled, expected);
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_c)),
-        vec![911]
-    );
+    assert_eq!(world.announced_in(channel_c), vec![911]);
     let log = logs.text();
     assert!(
         log.lines()
@@ -464,10 +395,7 @@ async fn a_deleted_or_forbidden_channel_turns_announcements_off_visibly() {
         (world.posts_to(channel_a), world.posts_to(channel_b)),
         posts
     );
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_c)),
-        vec![911, 912]
-    );
+    assert_eq!(world.announced_in(channel_c), vec![911, 912]);
     world.stop().await;
 }
 
@@ -481,14 +409,7 @@ async fn an_announcement_discord_refuses_is_not_retried_and_status_says_why() {
     world
         .discord
         .set_channel_access(channel, ChannelAccess::RefusesMessages);
-    let sends = || {
-        let path = format!("/channels/{channel}/messages");
-        let requests = world.discord.requests();
-        requests
-            .iter()
-            .filter(|r| r.method == "POST" && r.path == path)
-            .count()
-    };
+    let sends = || world.posts_to(channel);
 
     world.site.answer(Answer::Feed(feed(&[ITEM_911, ITEM_310])));
     let delivered = poller.cycle().await.delivered;
@@ -553,35 +474,24 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
         .await
         .unwrap();
     let now = chrono::Utc::now();
-    let claim = |guild, channel| Claim {
-        kind: Kind::Announce,
-        guild,
-        key: "911",
-        issue: 911,
-        channel,
-        nonce: "",
+    let claim = |guild, channel| {
+        let store = &restarted_store;
+        async move {
+            let nonce = nonce(911, guild);
+            let claim = Claim {
+                kind: Kind::Announce,
+                guild,
+                key: "911",
+                issue: 911,
+                channel,
+                nonce: &nonce,
+            };
+            store.claim_delivery(claim, now).await.unwrap()
+        }
     };
-    let claimed_a = restarted_store
-        .claim_delivery(
-            Claim {
-                nonce: &nonce(911, guild_a),
-                ..claim(guild_a, channel_a)
-            },
-            now,
-        )
-        .await
-        .unwrap();
+    let claimed_a = claim(guild_a, channel_a).await;
     restarted_store.start_attempt(&claimed_a).await.unwrap();
-    restarted_store
-        .claim_delivery(
-            Claim {
-                nonce: &nonce(911, guild_b),
-                ..claim(guild_b, channel_b)
-            },
-            now,
-        )
-        .await
-        .unwrap();
+    claim(guild_b, channel_b).await;
     assert_eq!(world.posts_to(channel_a), 1);
 
     // The restarted poller reconciles A (finds the message, sends nothing) and sends B.
@@ -590,14 +500,8 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
     assert_eq!(delivered.reconciled, vec![(911, guild_a)]);
     assert_eq!(delivered.sent, vec![(911, guild_b)]);
     assert_eq!(world.posts_to(channel_a), 1, "nothing sent again in A");
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911]
-    );
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_b)),
-        vec![911]
-    );
+    assert_eq!(world.announced_in(channel_a), vec![911]);
+    assert_eq!(world.announced_in(channel_b), vec![911]);
     let recorded = restarted_store
         .deliveries(Kind::Announce, guild_a, Some(DeliveryState::Posted), None)
         .await
@@ -622,20 +526,14 @@ async fn a_restart_in_the_middle_announces_nothing_twice() {
         let _ = cycle.await;
     }
     world.poller(&restarted_store).cycle().await;
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_a)),
-        vec![911, 912]
-    );
-    assert_eq!(
-        issues_announced(&world.announcements_in(channel_b)),
-        vec![911, 912]
-    );
+    assert_eq!(world.announced_in(channel_a), vec![911, 912]);
+    assert_eq!(world.announced_in(channel_b), vec![911, 912]);
     assert!(restarted_store
         .pending_announcements()
         .await
         .unwrap()
         .is_empty());
-    assert_no_violations(&world.discord);
+    world.discord.assert_no_violations();
     world.stop().await;
 }
 

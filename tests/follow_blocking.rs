@@ -3,29 +3,13 @@
 
 mod follow_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use follow_support::{feed, Answer, NewsletterSite, ITEM_911};
+use follow_support::{feed, Answer, Logs, NewsletterSite, ITEM_911};
 use importai_bot::clock::SystemClock;
 use importai_bot::follow::{Poller, PollerConfig};
 use importai_bot::store::Store;
-
-/// Log lines, each with the name of the thread that wrote it.
-#[derive(Clone, Default)]
-struct ThreadLogs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for ThreadLogs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// An issue cut off after its first section: it cannot be read, and the parser says so in
 /// a warning, from wherever it runs.
@@ -37,14 +21,7 @@ const TWICE_914: &str = "<item>\n<title><![CDATA[Import AI 914: Twice]]></title>
 
 #[tokio::test]
 async fn the_feed_is_parsed_on_a_blocking_thread_not_on_the_runtime() {
-    let logs = ThreadLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_thread_names(true)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = Logs::capture();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("archive.db").display());
     let store = Store::open(&url).await.unwrap();
@@ -58,7 +35,7 @@ async fn the_feed_is_parsed_on_a_blocking_thread_not_on_the_runtime() {
         store.issue(911).await.unwrap().is_some(),
         "the readable item is stored"
     );
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let text = logs.text();
     let warning = text
         .lines()
         .find(|line| line.contains("WARN") && line.contains("Import AI 914"))

@@ -23,20 +23,17 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     }
     let store = Store::open(database_url).await?;
     let stats = store.stats().await?;
-    tracing::info!(
-        database = database_url,
-        issues = stats.issues,
-        api = settings
-            .api_base
-            .as_deref()
-            .unwrap_or("https://discord.com"),
-        "starting importai-bot {}",
-        env!("CARGO_PKG_VERSION")
-    );
     let api = settings
         .api_base
         .clone()
         .unwrap_or_else(|| "https://discord.com".into());
+    tracing::info!(
+        database = database_url,
+        issues = stats.issues,
+        api = api.as_str(),
+        "starting importai-bot {}",
+        env!("CARGO_PKG_VERSION")
+    );
     let stop_backfill = tokio_util::sync::CancellationToken::new();
     let backfill = args
         .backfill

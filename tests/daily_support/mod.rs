@@ -6,8 +6,8 @@ use crate::support::discord_api::{FakeDiscord, RecordedRequest, BOT_USER_ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use importai_bot::archive::{Issue, Tale};
 use importai_bot::clock::{ManualClock, SharedClock};
-use importai_bot::daily;
-use importai_bot::outbox::daily::{Scheduler, SchedulerOptions};
+use importai_bot::discord::DiscordChannels;
+use importai_bot::outbox::daily::{key, Scheduler, SchedulerOptions};
 use importai_bot::outbox::{Faults, Outbox};
 use importai_bot::store::{Delivery, DeliveryState, Kind, Store};
 use serde_json::Value;
@@ -64,16 +64,12 @@ impl Harness {
         base: &str,
         faults: Option<Faults>,
     ) -> Scheduler {
-        let http = Arc::new(importai_bot::discord::DiscordChannels::new(Arc::new(
-            serenity::all::HttpBuilder::new(crate::support::discord_api::BOT_TOKEN)
-                .proxy(base)
-                .ratelimiter_disabled(true)
-                .build(),
-        )));
+        let http = Arc::new(self.discord.http_builder().proxy(base).build());
+        let channels = Arc::new(DiscordChannels::new(http));
         Scheduler::new(Outbox::new(
             store.clone(),
             self.shared_clock(),
-            http,
+            channels,
             BOT_USER_ID,
         ))
         .configured(
@@ -142,10 +138,10 @@ pub fn issue(number: u32) -> Issue {
 }
 
 /// Polls `check` until it holds or `timeout` passes; for state another task changes.
-pub async fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+pub async fn eventually(timeout: Duration, mut check: impl AsyncFnMut() -> bool) -> bool {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
-        if check() {
+        if check().await {
             return true;
         }
         if tokio::time::Instant::now() >= deadline {
@@ -239,24 +235,18 @@ impl FlakyDiscord {
 /// Waits until the server's post for `date` is recorded as posted (the scheduler records
 /// it just after Discord answers the send).
 pub async fn await_recorded(store: &Store, guild: u64, date: NaiveDate) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    let posted = async || {
         let post = daily_post(store, guild, date).await;
-        if post.is_some_and(|p| p.state == DeliveryState::Posted) {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the post for {date} was not recorded"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+        post.is_some_and(|p| p.state == DeliveryState::Posted)
+    };
+    let recorded = eventually(Duration::from_secs(10), posted).await;
+    assert!(recorded, "the post for {date} was not recorded");
 }
 
 /// The server's daily post for a local date, if one was claimed.
 pub async fn daily_post(store: &Store, guild: u64, date: NaiveDate) -> Option<Delivery> {
     store
-        .delivery(Kind::Daily, guild, &daily::key(date))
+        .delivery(Kind::Daily, guild, &key(date))
         .await
         .expect("read the post")
 }

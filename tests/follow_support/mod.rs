@@ -222,7 +222,8 @@ async fn page_route() -> impl IntoResponse {
     )
 }
 
-/// Log lines written while the guard lives (on this thread), for checking warnings.
+/// Log lines written while the guard lives (on this thread), each with the name of the
+/// thread that wrote it, for checking warnings.
 #[derive(Clone, Default)]
 pub struct Logs(Arc<Mutex<Vec<u8>>>);
 
@@ -234,6 +235,7 @@ impl Logs {
             .with_writer(move || writer.clone())
             .with_ansi(false)
             .with_max_level(tracing::Level::INFO)
+            .with_thread_names(true)
             .finish();
         let guard = tracing::subscriber::set_default(subscriber);
         (logs, guard)

@@ -22,8 +22,7 @@ pub const FIRST_RESPONSE: Duration = Duration::from_secs(3);
 pub struct RunningBot {
     pub discord: FakeDiscord,
     pub store: Store,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), BotError>>>,
+    task: BotTask,
 }
 
 /// The settings `serve` would read, aimed at the local Discord.
@@ -36,40 +35,49 @@ pub fn settings(discord: &FakeDiscord, guild: Option<u64>) -> BotSettings {
     }
 }
 
+/// The bot as `serve` runs it, in a task, until [`BotTask::stop`].
+pub struct BotTask {
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<Result<(), BotError>>,
+}
+
+impl BotTask {
+    pub fn spawn(settings: BotSettings, store: Store, clock: SharedClock) -> Self {
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let task = tokio::spawn(discord::run(settings, store, clock, async move {
+            let _ = signal.await;
+        }));
+        Self { shutdown, task }
+    }
+
+    /// Asks the graceful shutdown `serve` performs on a signal, and waits for it.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        let result = tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("the bot stops within 10 s of shutdown")
+            .expect("the bot task does not panic");
+        result.expect("the bot stops cleanly");
+    }
+}
+
 impl RunningBot {
     /// Starts the bot on `store`, registering commands in the test guild, and waits until it
     /// is connected and its commands are registered.
     pub async fn start(store: Store) -> Self {
-        Self::start_with(FakeDiscord::start().await, store, Arc::new(SystemClock)).await
+        Self::start_on(FakeDiscord::start().await, store, Some(GUILD_ID)).await
     }
 
-    pub async fn start_with(discord: FakeDiscord, store: Store, clock: SharedClock) -> Self {
-        Self::start_registering(discord, store, clock, Some(GUILD_ID)).await
-    }
-
-    /// Like [`Self::start_with`], registering commands in `guild`, or globally for None.
-    pub async fn start_registering(
-        discord: FakeDiscord,
-        store: Store,
-        clock: SharedClock,
-        guild: Option<u64>,
-    ) -> Self {
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(discord::run(
-            settings(&discord, guild),
-            store.clone(),
-            clock,
-            async move {
-                let _ = rx.await;
-            },
-        ));
+    /// Like [`Self::start`], on `discord`, registering commands in `guild` (None: globally).
+    pub async fn start_on(discord: FakeDiscord, store: Store, guild: Option<u64>) -> Self {
+        let settings = settings(&discord, guild);
+        let task = BotTask::spawn(settings, store.clone(), Arc::new(SystemClock));
         discord.wait_for_ready(STARTUP).await;
         discord.await_registered_commands(STARTUP).await;
         Self {
             discord,
             store,
-            shutdown: Some(tx),
-            task: Some(task),
+            task,
         }
     }
 
@@ -79,19 +87,47 @@ impl RunningBot {
         self.discord.await_response(id, FIRST_RESPONSE * 2).await
     }
 
-    /// Asks the graceful shutdown `serve` performs on a signal, and waits for it.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let result = tokio::time::timeout(Duration::from_secs(20), task)
-                .await
-                .expect("the bot stops within 20 s of shutdown")
-                .expect("the bot task does not panic");
-            result.expect("the bot stops cleanly");
-        }
+    pub async fn stop(self) {
+        self.task.stop().await;
     }
+}
+
+/// Sends an interaction and returns the message it ended with: the first response or, after
+/// a deferral, the follow-up (or edited original) that replaced "thinking…". Discord must
+/// have accepted the first response, in time.
+pub async fn final_answer(
+    discord: &FakeDiscord,
+    interaction: InteractionBuilder,
+    timeout: Duration,
+) -> Value {
+    let id = discord.send_interaction(interaction).await;
+    let first = discord.await_response(id, timeout).await;
+    assert!(first.is_accepted(), "{:?}", first.violations);
+    assert!(first.latency() < FIRST_RESPONSE);
+    if first.callback_type != Some(5) {
+        return first.data().clone();
+    }
+    let answered = || {
+        let followup = discord.followups(id).into_iter().next();
+        followup.or_else(|| {
+            discord
+                .original_response(id)
+                .filter(|m| m["embeds"].as_array().is_some_and(|e| !e.is_empty()))
+        })
+    };
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(message) = answered() {
+            return message;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no answer to {id}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Whether a message is shown only to the member who asked (the ephemeral flag).
+pub fn is_private(message: &Value) -> bool {
+    message["flags"].as_u64().unwrap_or(0) & 64 != 0
 }
 
 /// The message a reply became, as Discord would store it: for clicking its controls.

@@ -1,13 +1,14 @@
 //! `/announce set channel` · `/announce off` · `/announce status`: where a server hears about
 //! new issues. For members with Manage Server, in servers only: Discord hides the commands
-//! from others by default, and the bot checks the permission itself too, since a server's
-//! admins can override that default.
+//! from others by default, and the bot checks the permission itself too (poise, for each
+//! subcommand), since a server's admins can override that default.
 
 use serenity::all::ChannelId;
 
-use super::super::{postable, render, BotError, Context};
-use crate::answers::{limits, Card, Field, Reply, Tone};
-use crate::store::{DeliveryState, Kind};
+use super::{say_privately, BotError, Context};
+use crate::answers::{Card, Field, Reply, Tone};
+use crate::discord::postable;
+use crate::store::{AnnounceSettings, DeliveryState, Kind};
 
 /// Announce new Import AI issues in a channel of this server.
 #[poise::command(
@@ -23,12 +24,7 @@ pub async fn announce(_ctx: Context<'_>) -> Result<(), BotError> {
 }
 
 /// Announce each new issue in this channel.
-#[poise::command(
-    slash_command,
-    guild_only,
-    default_member_permissions = "MANAGE_GUILD",
-    required_permissions = "MANAGE_GUILD"
-)]
+#[poise::command(slash_command)]
 async fn set(
     ctx: Context<'_>,
     #[description = "The channel for announcements of new issues"]
@@ -58,16 +54,11 @@ async fn set(
             )
         }
     };
-    send(ctx, reply).await
+    say_privately(ctx, reply).await
 }
 
 /// Stop announcing new issues in this server.
-#[poise::command(
-    slash_command,
-    guild_only,
-    default_member_permissions = "MANAGE_GUILD",
-    required_permissions = "MANAGE_GUILD"
-)]
+#[poise::command(slash_command)]
 async fn off(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild_id) = ctx.guild_id() else {
         return Ok(());
@@ -87,16 +78,11 @@ async fn off(ctx: Context<'_>) -> Result<(), BotError> {
     } else {
         "Announcements were already off. `/announce set` chooses a channel for them."
     };
-    send(ctx, Reply::notice("Announcements off", text)).await
+    say_privately(ctx, Reply::notice("Announcements off", text)).await
 }
 
 /// Where new issues are announced in this server, and how the feed is doing.
-#[poise::command(
-    slash_command,
-    guild_only,
-    default_member_permissions = "MANAGE_GUILD",
-    required_permissions = "MANAGE_GUILD"
-)]
+#[poise::command(slash_command)]
 async fn status(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild_id) = ctx.guild_id() else {
         return Ok(());
@@ -112,10 +98,13 @@ async fn status(ctx: Context<'_>) -> Result<(), BotError> {
     let day = |at: chrono::DateTime<chrono::Utc>| at.format("%-d %B %Y, %H:%M UTC").to_string();
 
     let description = match &settings {
-        Some(s) if s.channel_id.is_some() => format!(
-            "New issues are announced in <#{}>{}.",
-            s.channel_id.unwrap_or_default(),
-            s.enabled_at
+        Some(AnnounceSettings {
+            channel_id: Some(channel),
+            enabled_at,
+            ..
+        }) => format!(
+            "New issues are announced in <#{channel}>{}.",
+            enabled_at
                 .map(|at| format!(" (since {})", day(at)))
                 .unwrap_or_default()
         ),
@@ -193,14 +182,7 @@ async fn status(ctx: Context<'_>) -> Result<(), BotError> {
             },
             ..Card::default()
         }],
-        private: true,
         ..Reply::default()
     };
-    send(ctx, reply).await
-}
-
-async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
-    ctx.send(render::command_reply(&limits::enforce(reply)))
-        .await?;
-    Ok(())
+    say_privately(ctx, reply).await
 }

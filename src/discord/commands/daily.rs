@@ -1,15 +1,16 @@
 //! `/daily set|off|status|preview`: a Tech Tale posted every day in a channel, for members
 //! with Manage Server. Every answer is private to the member who asked.
 
-use super::{BotError, Context};
-use crate::answers::{limits, Card, Field, Reply, Tone};
+use super::{say_privately, BotError, Context};
+use crate::answers::{limits, tale, Card, Field, Reply, Tone};
 use crate::daily::{self, zone_suggestions};
-use crate::discord::{postable, render};
+use crate::discord::postable;
 use crate::outbox::daily::{next_post_at, next_tale};
 use crate::store::{DailySchedule, Delivery, DeliveryState, Kind};
 use chrono::{DateTime, Utc};
 use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse, PartialChannel};
 
+// Poise checks the server and the permission below for each subcommand too.
 /// A Tech Tale posted every day in a channel you choose.
 #[poise::command(
     slash_command,
@@ -24,7 +25,7 @@ pub async fn daily(_ctx: Context<'_>) -> Result<(), BotError> {
 }
 
 /// Post a Tech Tale every day in a channel, at a local time.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command)]
 async fn set(
     ctx: Context<'_>,
     #[description = "Channel to post the tale in"]
@@ -43,7 +44,7 @@ async fn set(
     let (time, zone) = match parsed {
         Ok(rule) => rule,
         Err(problem) => {
-            return say(
+            return say_privately(
                 ctx,
                 Reply::notice("That schedule was not saved", problem.to_string()),
             )
@@ -52,7 +53,7 @@ async fn set(
     };
     ctx.defer_ephemeral().await?;
     if let Some(problem) = postable::check(ctx, guild, channel.id).await? {
-        return say(
+        return say_privately(
             ctx,
             Reply::notice("That channel does not work yet", problem.to_string()),
         )
@@ -86,11 +87,11 @@ async fn set(
     if let Some(next) = next {
         text.push_str(&format!("\nNext: {}.", when(&schedule, next)));
     }
-    say(ctx, Reply::notice("Daily tale on", text)).await
+    say_privately(ctx, Reply::notice("Daily tale on", text)).await
 }
 
 /// Stop posting the daily Tech Tale.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command)]
 async fn off(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild) = ctx.guild_id() else {
         return Ok(());
@@ -104,11 +105,11 @@ async fn off(ctx: Context<'_>) -> Result<(), BotError> {
     } else {
         "There was no daily tale to stop. `/daily set` starts one."
     };
-    say(ctx, Reply::notice("Daily tale off", text)).await
+    say_privately(ctx, Reply::notice("Daily tale off", text)).await
 }
 
 /// Where and when the daily Tech Tale is posted, and the last one.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command)]
 async fn status(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild) = ctx.guild_id() else {
         return Ok(());
@@ -130,11 +131,11 @@ async fn status(ctx: Context<'_>) -> Result<(), BotError> {
         last_posted.as_ref(),
         now,
     );
-    say(ctx, reply).await
+    say_privately(ctx, reply).await
 }
 
 /// Show (only to you) the tale the daily post will bring next.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command)]
 async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild) = ctx.guild_id() else {
         return Ok(());
@@ -145,8 +146,8 @@ async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
         Some(number) => store.issue(number).await?,
         None => None,
     };
-    let Some(reply) = issue.and_then(|issue| daily::post_reply(&issue).ok()) else {
-        return say(
+    let Some(reply) = issue.and_then(|issue| tale::daily_post(&issue).ok()) else {
+        return say_privately(
             ctx,
             Reply::notice("No tale to preview", "The archive holds no Tech Tale yet."),
         )
@@ -169,10 +170,9 @@ async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
     };
     let reply = Reply {
         content: Some(content),
-        private: true,
         ..reply
     };
-    say(ctx, reply).await
+    say_privately(ctx, reply).await
 }
 
 /// Zone names matching what was typed.
@@ -184,15 +184,6 @@ async fn time_zone(_ctx: Context<'_>, typed: &str) -> CreateAutocompleteResponse
             .map(|name| AutocompleteChoice::new(name, name))
             .collect(),
     )
-}
-
-async fn say(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
-    let reply = Reply {
-        private: true,
-        ..limits::enforce(reply)
-    };
-    ctx.send(render::command_reply(&reply)).await?;
-    Ok(())
 }
 
 /// "Tue 2 Jun 2026, 09:00 CEST · <t:…:F> (<t:…:R>)": the server's local time, then the
@@ -286,7 +277,6 @@ fn status_reply(
             tone,
             ..Card::default()
         }],
-        private: true,
         ..Reply::default()
     }
 }

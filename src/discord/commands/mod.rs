@@ -12,7 +12,7 @@ mod tale;
 mod trend;
 
 use super::{render, respond, BotError, Context, Data};
-use crate::answers::{self, Question};
+use crate::answers::{self, limits, Question, Reply};
 use std::time::Instant;
 
 /// Every command the bot registers.
@@ -46,5 +46,15 @@ async fn reply(ctx: Context<'_>, question: Question) -> Result<(), BotError> {
         sent.is_ok(),
     );
     sent?;
+    Ok(())
+}
+
+/// Sends `reply` so that only the member who asked sees it (the admin commands' answers).
+async fn say_privately(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
+    let reply = Reply {
+        private: true,
+        ..limits::enforce(reply)
+    };
+    ctx.send(render::command_reply(&reply)).await?;
     Ok(())
 }

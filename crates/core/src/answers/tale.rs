@@ -1,6 +1,6 @@
 //! `/tale [issue]`: a Tech Tale, paged when it is longer than one card.
 
-use super::limits::{is_acceptable_url, split_pages, BUTTON_URL};
+use super::limits::{self, is_acceptable_url, split_pages, BUTTON_URL};
 use super::pager;
 use super::reply::{Card, Field, Reply, Tone};
 use super::target::Target;
@@ -50,6 +50,20 @@ pub async fn random_for(store: &Store, channel: u64) -> Result<Reply, AnswerErro
         .await?;
     let issue = find_issue(store, number.into()).await?;
     render(&issue, 1)
+}
+
+/// The line above the tale's title in the daily post.
+pub const BANNER: &str = "Today’s Tech Tale";
+
+/// The daily post for the tale of `issue`: its first page, as `/tale` shows it, marked as
+/// the day's, within Discord's limits. `/daily preview` shows this same reply (privately), so
+/// the preview is what will be posted.
+pub fn daily_post(issue: &Issue) -> Result<Reply, AnswerError> {
+    let mut reply = render(issue, 1)?;
+    if let Some(card) = reply.cards.first_mut() {
+        card.author.get_or_insert_with(|| BANNER.to_owned());
+    }
+    Ok(limits::enforce(reply))
 }
 
 /// What a reader of a tale that this copy cuts off is told: where to read all of it.

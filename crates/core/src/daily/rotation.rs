@@ -8,12 +8,9 @@
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
-/// A server's past posts: each tale's issue number and the local date it was posted.
-pub type TaleHistory = [(u32, NaiveDate)];
-
-/// The next tale for a server, from the archive's tale numbers and the server's history.
-/// None when the archive has no tale.
-pub fn pick_tale(tales: &[u32], history: &TaleHistory) -> Option<u32> {
+/// The next tale for a server, from the archive's tale numbers and the server's history (each
+/// tale posted, with its local date). None when the archive has no tale.
+pub fn pick_tale(tales: &[u32], history: &[(u32, NaiveDate)]) -> Option<u32> {
     let mut last_posted: HashMap<u32, NaiveDate> = HashMap::new();
     for &(tale, date) in history {
         let last = last_posted.entry(tale).or_insert(date);

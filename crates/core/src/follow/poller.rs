@@ -16,10 +16,6 @@ use crate::archive::{self, ArchiveError, Issue};
 use crate::clock::SharedClock;
 use crate::store::{FeedIngest, FeedState, Store, StoreError, Validators};
 
-/// The shortest interval the settings accept.
-pub const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
-/// The interval when none is set.
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60 * 60);
 /// Of one batch of new issues, at most this many (the highest numbers) are announced: a
 /// first poll of a feed that brings its whole history does not flood the channels.
 pub const ANNOUNCE_AT_MOST: usize = 3;
@@ -120,12 +116,9 @@ impl Poller {
         })
     }
 
-    pub fn config(&self) -> &PollerConfig {
-        &self.config
-    }
-
-    /// One poll: fetch, read, store; the outcome says which issues arrived. Failures are logged (with the URL and the reason)
-    /// and counted for the back-off; they change nothing else.
+    /// One poll: fetch, read, store; the outcome says which issues arrived. Failures are
+    /// logged (with the URL and the reason) and counted for the back-off; they change nothing
+    /// else.
     pub async fn poll(&self) -> PollOutcome {
         let url = &self.config.url;
         let outcome = match self.fetch_and_store().await {

@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use crate::answers::issue::{overview, Surroundings};
 use crate::answers::{limits, Reply};
 use crate::archive::Issue;
-use crate::outbox::{self, Delivered, Outbox};
-use crate::store::{Kind, PendingAnnouncement, StoreError};
+use crate::outbox::{self, Delivered, Halt, Outbox};
+use crate::store::{Kind, PendingAnnouncement};
 
 /// What one round of deliveries did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,7 +85,7 @@ impl Announcer {
                 }
                 Ok(Delivered::Closed | Delivered::Missed) => {}
                 Err(error) => {
-                    tracing::error!(guild = item.guild_id, issue = item.issue, %error, "announcement not sent: database error");
+                    tracing::error!(guild = item.guild_id, issue = item.issue, %error, "announcement not sent");
                     report.failed.push(key);
                 }
             }
@@ -93,12 +93,12 @@ impl Announcer {
         report
     }
 
-    async fn deliver(&self, item: &PendingAnnouncement) -> Result<Delivered, StoreError> {
+    async fn deliver(&self, item: &PendingAnnouncement) -> Result<Delivered, Halt> {
         let store = self.outbox.store();
         let key = item.issue.to_string();
         if let Some(open) = store.delivery(Kind::Announce, item.guild_id, &key).await? {
-            if open.next_try.is_some_and(|at| at > self.outbox.now()) {
-                return Ok(Delivered::Deferred(open.next_try.unwrap_or_default()));
+            if let Some(at) = open.next_try.filter(|at| *at > self.outbox.now()) {
+                return Ok(Delivered::Deferred(at));
             }
         }
         let Some(issue) = store.issue(item.issue).await? else {
@@ -109,24 +109,12 @@ impl Announcer {
             return Ok(Delivered::Closed);
         };
         let reply = announcement(&issue, &Surroundings::of(store, &issue).await?);
-        let step = async {
-            let claimed = self
-                .outbox
-                .claim(
-                    Kind::Announce,
-                    item.guild_id,
-                    &key,
-                    item.issue,
-                    item.channel_id,
-                )
-                .await?;
-            match claimed {
-                Ok(claimed) => self.outbox.deliver(&claimed, &reply).await,
-                Err(error) => Ok(Err(error)),
-            }
-        };
-        // The announcer's outbox has no checkpoints set: it never stops at one.
-        step.await.unwrap_or(Ok(Delivered::Closed))
+        let (guild, channel) = (item.guild_id, item.channel_id);
+        let claimed = self
+            .outbox
+            .claim(Kind::Announce, guild, &key, item.issue, channel)
+            .await?;
+        self.outbox.deliver(&claimed, &reply).await
     }
 }
 
@@ -140,20 +128,19 @@ pub fn announcement_prefix(issue: u32) -> String {
     format!("📬 New issue: **Import AI {issue}**")
 }
 
-/// The line above the overview: which issue is new, and where to read it.
-pub fn announcement_content(issue: &Issue) -> String {
+/// The announcement of an issue: a line saying it is new and where to read it, and its
+/// overview (with its link).
+pub fn announcement(issue: &Issue, around: &Surroundings) -> Reply {
     let prefix = announcement_prefix(issue.number);
-    match &issue.url {
+    let content = match &issue.url {
         // In angle brackets: the overview below already shows the issue; no link preview.
         Some(url) if url.len() <= 1500 => format!("{prefix} · <{url}>"),
         _ => prefix,
-    }
-}
-
-/// The announcement of an issue: a line saying it is new, and its overview (with its link).
-pub fn announcement(issue: &Issue, around: &Surroundings) -> Reply {
-    let mut reply = overview(issue, around);
-    reply.content = Some(announcement_content(issue));
-    reply.private = false;
+    };
+    let reply = Reply {
+        content: Some(content),
+        private: false,
+        ..overview(issue, around)
+    };
     limits::enforce(reply)
 }

@@ -13,11 +13,12 @@
 //!
 //! [`ManualClock`]: crate::clock::ManualClock
 
-use crate::answers::Reply;
-use crate::daily::{self, DailyRule, Step};
-use crate::outbox::{Delivered, Faults, Outbox, Stopped};
+use crate::answers::{tale, Reply};
+use crate::daily::{self, DailyRule, LastPost, Step};
+use crate::outbox::{Delivered, Faults, Halt, Outbox, Stopped};
 use crate::store::{DailySchedule, Delivery, DeliveryState, Kind, Store, StoreError};
-use chrono::{DateTime, Duration as Span, Utc};
+use chrono::{DateTime, Duration as Span, NaiveDate, Utc};
+use std::ops::ControlFlow::{self, Break, Continue};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, Semaphore};
@@ -168,60 +169,16 @@ impl Scheduler {
 
     /// Applies the server's steps until it has to wait; returns until when.
     async fn serve(&self, schedule: &DailySchedule) -> Result<Option<DateTime<Utc>>, Stopped> {
-        let guild = schedule.guild;
         // A few steps at most: settle yesterday's claim, claim today's, send it, wait.
         for _ in 0..6 {
-            let now = self.outbox.now();
-            let latest = match self.store().latest_delivery(Kind::Daily, guild, None).await {
-                Ok(latest) => latest,
-                Err(error) => return Ok(Some(self.store_failed(guild, &error))),
-            };
-            let last = latest.as_ref().and_then(daily::last_post);
-            let handled = match (
-                daily::plan(DailyRule::of(schedule), schedule.since, last, now),
-                latest,
-            ) {
-                (Step::WaitUntil(at), _) => return Ok(Some(at)),
-                (Step::Idle, _) => return Ok(None),
-                (Step::Settle(_), Some(post)) => {
-                    let reply = self.reply_for(&post).await.ok().flatten();
-                    let why = "the day ended before the tale could be posted";
-                    self.outbox.settle(&post, reply.as_ref(), why).await
+            match self.step(schedule).await {
+                Ok(Continue(())) => {}
+                Ok(Break(until)) => return Ok(until),
+                Err(Halt::Stopped(stopped)) => return Err(stopped),
+                Err(Halt::Store(error)) => {
+                    tracing::error!(guild = schedule.guild, %error, "daily: database error; trying again in a minute");
+                    return Ok(Some(self.outbox.now() + Span::minutes(1)));
                 }
-                (Step::Resume(_), Some(post)) => self.deliver(&post).await?,
-                (Step::Claim(due), _) => {
-                    let issue = match next_tale(self.store(), guild).await {
-                        Ok(Some(issue)) => issue,
-                        Ok(None) => {
-                            tracing::warn!(guild, "daily: the archive holds no tale to post");
-                            return Ok(Some(now + Span::hours(1)));
-                        }
-                        Err(error) => return Ok(Some(self.store_failed(guild, &error))),
-                    };
-                    let key = daily::key(due.date);
-                    let claimed = self
-                        .outbox
-                        .claim(Kind::Daily, guild, &key, issue, schedule.channel)
-                        .await?;
-                    match claimed {
-                        Ok(post) => {
-                            tracing::info!(guild, date = %post.key, issue = post.issue, "daily: claimed");
-                            self.deliver(&post).await?
-                        }
-                        Err(error) => Err(error),
-                    }
-                }
-                (Step::Settle(_) | Step::Resume(_), None) => Ok(Delivered::Closed),
-            };
-            match handled {
-                Ok(Delivered::ChannelUnusable(why)) => {
-                    if let Err(error) = self.store().disable_daily(guild, &why, now).await {
-                        return Ok(Some(self.store_failed(guild, &error)));
-                    }
-                    return Ok(None);
-                }
-                Ok(_) => {}
-                Err(error) => return Ok(Some(self.store_failed(guild, &error))),
             }
         }
         Ok(Some(
@@ -229,29 +186,83 @@ impl Scheduler {
         ))
     }
 
-    fn store_failed(&self, guild: u64, error: &StoreError) -> DateTime<Utc> {
-        tracing::error!(guild, %error, "daily: database error; trying again in a minute");
-        self.outbox.now() + Span::minutes(1)
+    /// Does the server's next step; breaks with until when it has to wait (None: for ever).
+    async fn step(
+        &self,
+        schedule: &DailySchedule,
+    ) -> Result<ControlFlow<Option<DateTime<Utc>>>, Halt> {
+        let (guild, now) = (schedule.guild, self.outbox.now());
+        let latest = self
+            .store()
+            .latest_delivery(Kind::Daily, guild, None)
+            .await?;
+        let last = latest.as_ref().and_then(last_post);
+        let plan = daily::plan(DailyRule::of(schedule), schedule.since, last, now);
+        let delivered = match (plan, latest) {
+            (Step::WaitUntil(at), _) => return Ok(Break(Some(at))),
+            (Step::Idle, _) => return Ok(Break(None)),
+            (Step::Settle(_), Some(post)) => {
+                let reply = self.reply_for(&post).await.ok().flatten();
+                let why = "the day ended before the tale could be posted";
+                self.outbox.settle(&post, reply.as_ref(), why).await?
+            }
+            (Step::Resume(_), Some(post)) => self.deliver(&post).await?,
+            (Step::Claim(due), _) => {
+                let Some(issue) = next_tale(self.store(), guild).await? else {
+                    tracing::warn!(guild, "daily: the archive holds no tale to post");
+                    return Ok(Break(Some(now + Span::hours(1))));
+                };
+                let key = key(due.date);
+                let post = self
+                    .outbox
+                    .claim(Kind::Daily, guild, &key, issue, schedule.channel)
+                    .await?;
+                tracing::info!(guild, date = %post.key, issue = post.issue, "daily: claimed");
+                self.deliver(&post).await?
+            }
+            (Step::Settle(_) | Step::Resume(_), None) => Delivered::Closed,
+        };
+        if let Delivered::ChannelUnusable(why) = delivered {
+            self.store().disable_daily(guild, &why, now).await?;
+            return Ok(Break(None));
+        }
+        Ok(Continue(()))
     }
 
     /// Has the outbox send today's claimed post.
-    async fn deliver(&self, post: &Delivery) -> Result<Result<Delivered, StoreError>, Stopped> {
-        match self.reply_for(post).await {
-            Ok(Some(reply)) => self.outbox.deliver(post, &reply).await,
-            Ok(None) => {
+    async fn deliver(&self, post: &Delivery) -> Result<Delivered, Halt> {
+        match self.reply_for(post).await? {
+            Some(reply) => self.outbox.deliver(post, &reply).await,
+            None => {
                 let why = format!("issue {}'s tale is no longer in the archive", post.issue);
-                Ok(self.outbox.give_up(post, &why).await)
+                Ok(self.outbox.give_up(post, &why).await?)
             }
-            Err(error) => Ok(Err(error)),
         }
     }
 
     async fn reply_for(&self, post: &Delivery) -> Result<Option<Reply>, StoreError> {
-        let Some(issue) = self.store().issue(post.issue).await? else {
-            return Ok(None);
-        };
-        Ok(daily::post_reply(&issue).ok())
+        let issue = self.store().issue(post.issue).await?;
+        Ok(issue.and_then(|issue| tale::daily_post(&issue).ok()))
     }
+}
+
+/// The outbox key of a server's post for a local date.
+pub fn key(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// The nonce of a server's post for a local date (the outbox's, for that key).
+pub fn nonce(guild: u64, date: NaiveDate) -> String {
+    super::nonce(Kind::Daily, guild, &key(date))
+}
+
+/// A daily delivery as planning sees it; None for a key that is no date.
+fn last_post(delivery: &Delivery) -> Option<LastPost> {
+    Some(LastPost {
+        date: NaiveDate::parse_from_str(&delivery.key, "%Y-%m-%d").ok()?,
+        open: delivery.is_open(),
+        retry_at: delivery.next_try,
+    })
 }
 
 /// The issue whose tale the server gets next: the one claimed and still on its way, or else
@@ -261,10 +272,10 @@ pub async fn next_tale(store: &Store, guild: u64) -> Result<Option<u32>, StoreEr
     if let Some(open) = history.first().filter(|post| post.is_open()) {
         return Ok(Some(open.issue));
     }
-    let posted: Vec<(u32, chrono::NaiveDate)> = history
+    let posted: Vec<(u32, NaiveDate)> = history
         .iter()
         .filter(|post| matches!(post.state, DeliveryState::Claimed | DeliveryState::Posted))
-        .filter_map(|post| Some((post.issue, daily::last_post(post)?.date)))
+        .filter_map(|post| Some((post.issue, last_post(post)?.date)))
         .collect();
     Ok(daily::pick_tale(&store.tale_numbers().await?, &posted))
 }
@@ -278,7 +289,7 @@ pub fn next_post_at(
     if !schedule.enabled {
         return None;
     }
-    let last = latest.and_then(daily::last_post);
+    let last = latest.and_then(last_post);
     match daily::plan(DailyRule::of(schedule), schedule.since, last, now) {
         Step::WaitUntil(at) => Some(at),
         Step::Claim(_) | Step::Resume(_) => Some(now),

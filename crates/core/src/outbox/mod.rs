@@ -161,8 +161,18 @@ pub enum Checkpoint {
 pub type Faults = Arc<dyn Fn(Checkpoint, u64) -> bool + Send + Sync>;
 
 /// The engine was stopped at a checkpoint: nothing after it ran.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("stopped at the checkpoint {0:?}")]
 pub struct Stopped(pub Checkpoint);
+
+/// Why a step of a delivery did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum Halt {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Stopped(#[from] Stopped),
+}
 
 /// What delivering did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,8 +213,6 @@ impl std::fmt::Debug for Outbox {
     }
 }
 
-type Step<T> = Result<Result<T, StoreError>, Stopped>;
-
 impl Outbox {
     pub fn new(store: Store, clock: SharedClock, channels: Arc<dyn Channels>, bot: u64) -> Self {
         Self {
@@ -243,7 +251,7 @@ impl Outbox {
         key: &str,
         issue: u32,
         channel: u64,
-    ) -> Step<Delivery> {
+    ) -> Result<Delivery, Halt> {
         let nonce = nonce(kind, guild, key);
         let claim = Claim {
             kind,
@@ -253,19 +261,16 @@ impl Outbox {
             channel,
             nonce: &nonce,
         };
-        let claimed = self.store.claim_delivery(claim, self.now()).await;
-        if claimed.is_ok() {
-            self.checkpoint(Checkpoint::Claimed, guild)?;
-        }
+        let claimed = self.store.claim_delivery(claim, self.now()).await?;
+        self.checkpoint(Checkpoint::Claimed, guild)?;
         Ok(claimed)
     }
 
     /// Sends a claimed delivery, after looking for an earlier attempt's message.
-    pub async fn deliver(&self, delivery: &Delivery, reply: &Reply) -> Step<Delivered> {
-        let store = &self.store;
+    pub async fn deliver(&self, delivery: &Delivery, reply: &Reply) -> Result<Delivered, Halt> {
         let guild = delivery.guild;
         if !delivery.is_open() {
-            return Ok(Ok(Delivered::Closed));
+            return Ok(Delivered::Closed);
         }
         if delivery.attempts > 0 {
             match self.find_sent(delivery, reply).await {
@@ -273,15 +278,13 @@ impl Outbox {
                     tracing::info!(kind = delivery.kind.as_str(), guild, key = %delivery.key, message, "an earlier attempt had posted; recorded");
                     return Ok(self
                         .record(delivery, message, Delivered::Found(message))
-                        .await);
+                        .await?);
                 }
                 Ok(None) => {}
-                Err(error) => return Ok(self.failed(delivery, &error).await),
+                Err(error) => return Ok(self.failed(delivery, &error).await?),
             }
         }
-        if let Err(error) = store.start_attempt(delivery).await {
-            return Ok(Err(error));
-        }
+        self.store.start_attempt(delivery).await?;
         self.checkpoint(Checkpoint::BeforeSend, guild)?;
         match self
             .channels
@@ -290,15 +293,13 @@ impl Outbox {
         {
             Ok(message) => {
                 self.checkpoint(Checkpoint::AfterSend, guild)?;
-                let recorded = self
+                let sent = self
                     .record(delivery, message, Delivered::Sent(message))
-                    .await;
-                if recorded.is_ok() {
-                    self.checkpoint(Checkpoint::AfterRecord, guild)?;
-                }
-                Ok(recorded)
+                    .await?;
+                self.checkpoint(Checkpoint::AfterRecord, guild)?;
+                Ok(sent)
             }
-            Err(error) => Ok(self.failed(delivery, &error).await),
+            Err(error) => Ok(self.failed(delivery, &error).await?),
         }
     }
 

@@ -37,8 +37,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<DailySchedule> {
         let mut tx = self.pool.begin().await?;
-        let (guild_id, local_time, since) =
-            (id(guild), time.format(TIME_FORMAT).to_string(), millis(now));
+        let (guild_id, local_time, since) = (
+            id(guild),
+            time.format(TIME_FORMAT).to_string(),
+            now.timestamp_millis(),
+        );
         sqlx::query!(
             "INSERT INTO daily_schedules
                  (guild, channel, local_time, time_zone, since_ms, enabled, problem, changed_ms)
@@ -81,7 +84,7 @@ impl Store {
 
     /// Turns a server's schedule off because posting cannot work, saying why.
     pub async fn disable_daily(&self, guild: u64, problem: &str, now: DateTime<Utc>) -> Result<()> {
-        let (guild, changed) = (id(guild), millis(now));
+        let (guild, changed) = (id(guild), now.timestamp_millis());
         sqlx::query!(
             "UPDATE daily_schedules SET enabled = 0, problem = ?2, changed_ms = ?3 WHERE guild = ?1",
             guild,
@@ -145,8 +148,4 @@ impl ScheduleRow {
             problem: self.problem,
         })
     }
-}
-
-fn millis(at: DateTime<Utc>) -> i64 {
-    at.timestamp_millis()
 }
