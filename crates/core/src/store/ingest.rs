@@ -150,13 +150,13 @@ pub(super) async fn upsert(
     let own = stored.iter().position(|(from, _)| from == source);
     let copy_changed = own.is_none_or(|at| stored[at].1 != reading);
     if copy_changed {
-        sqlx::query(
+        sqlx::query!(
             "INSERT OR REPLACE INTO issue_copies (issue, source, reading, changed) VALUES \
              (?1, ?2, ?3, (SELECT COALESCE(MAX(changed), 0) + 1 FROM issue_copies WHERE issue = ?1))",
+            issue.number,
+            source,
+            reading,
         )
-        .bind(issue.number)
-        .bind(source)
-        .bind(&reading)
         .execute(&mut *conn)
         .await?;
         // The copy that changed is now the newest.
@@ -188,11 +188,12 @@ pub(super) async fn upsert(
         copies: report.clone(),
     };
     let hash = content_hash(&merged.issue)?;
-    let current: Option<String> =
-        sqlx::query_scalar("SELECT content_hash FROM issues WHERE number = ?")
-            .bind(issue.number)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let current = sqlx::query_scalar!(
+        "SELECT content_hash FROM issues WHERE number = ?",
+        issue.number
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     let outcome = match current {
         None => IngestOutcome::Added,
         Some(current) if current == hash => return Ok(ingested(IngestOutcome::Unchanged)),
@@ -208,11 +209,11 @@ pub(super) async fn upsert(
 
 /// Remembers when the archive's content last changed, for `/about`.
 async fn record_change(conn: &mut SqliteConnection, at: DateTime<Utc>) -> Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO archive_changed (only, at) VALUES (1, ?)
          ON CONFLICT (only) DO UPDATE SET at = excluded.at",
+        super::feed_state::timestamp(at),
     )
-    .bind(super::feed_state::timestamp(at))
     .execute(conn)
     .await?;
     Ok(())
@@ -221,69 +222,71 @@ async fn record_change(conn: &mut SqliteConnection, at: DateTime<Utc>) -> Result
 /// The copies of an issue by source, in the order they last changed. An issue stored before
 /// copies were kept becomes the copy of a source without a name.
 async fn copies(conn: &mut SqliteConnection, number: u32) -> Result<Vec<(String, String)>> {
-    let stored: Vec<(String, String)> = sqlx::query_as(
+    let stored: Vec<(String, String)> = sqlx::query!(
         "SELECT source, reading FROM issue_copies WHERE issue = ? ORDER BY changed, source",
+        number
     )
-    .bind(number)
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|row| (row.source, row.reading))
+    .collect();
     if !stored.is_empty() {
         return Ok(stored);
     }
     let Some(document) = super::issues::read_issue_document(conn, number).await? else {
         return Ok(stored);
     };
-    sqlx::query("INSERT INTO issue_copies (issue, source, reading) VALUES (?, '', ?)")
-        .bind(number)
-        .bind(&document)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO issue_copies (issue, source, reading) VALUES (?, '', ?)",
+        number,
+        document
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(vec![(String::new(), document)])
 }
 
 /// Removes an issue and, through ON DELETE CASCADE, every row that belongs to it.
 async fn delete_issue(conn: &mut SqliteConnection, number: u32) -> Result<()> {
     search::unindex_issue(conn, number).await?;
-    sqlx::query("DELETE FROM issues WHERE number = ?")
-        .bind(number)
+    sqlx::query!("DELETE FROM issues WHERE number = ?", number)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) -> Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO issues (number, title, title_folded, published, url, subtitle, note,
                              content_hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(issue.number)
-    .bind(&issue.title)
-    .bind(issue.title.to_lowercase())
-    .bind(
+        issue.number,
+        issue.title,
+        issue.title.to_lowercase(),
         issue
             .published
             .map(|date| date.format("%Y-%m-%d").to_string()),
+        issue.url,
+        issue.subtitle,
+        issue.note,
+        hash,
     )
-    .bind(&issue.url)
-    .bind(&issue.subtitle)
-    .bind(&issue.note)
-    .bind(hash)
     .execute(&mut *conn)
     .await?;
 
     for section in &issue.sections {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO sections (issue, position, title, teaser, summary, why_it_matters, body)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
+            issue.number,
+            section.position,
+            section.title,
+            section.teaser,
+            section.summary,
+            section.why_it_matters,
+            section.body,
         )
-        .bind(issue.number)
-        .bind(section.position)
-        .bind(&section.title)
-        .bind(&section.teaser)
-        .bind(&section.summary)
-        .bind(&section.why_it_matters)
-        .bind(&section.body)
         .execute(&mut *conn)
         .await?;
 
@@ -296,45 +299,47 @@ async fn insert_issue(conn: &mut SqliteConnection, issue: &Issue, hash: &str) ->
                     number: issue.number,
                     reason: e.to_string(),
                 })?;
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO links (issue, section, ordinal, label, title, source, url, place)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                issue.number,
+                section.position,
+                ordinal,
+                link.label,
+                link.title,
+                link.source,
+                link.url,
+                place,
             )
-            .bind(issue.number)
-            .bind(section.position)
-            .bind(ordinal)
-            .bind(&link.label)
-            .bind(&link.title)
-            .bind(&link.source)
-            .bind(&link.url)
-            .bind(place)
             .execute(&mut *conn)
             .await?;
         }
     }
 
     if let Some(tale) = &issue.tale {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO tales (issue, title, setting, body, inspired_by, partial)
              VALUES (?, ?, ?, ?, ?, ?)",
+            issue.number,
+            tale.title,
+            tale.setting,
+            tale.body,
+            tale.inspired_by,
+            tale.partial,
         )
-        .bind(issue.number)
-        .bind(&tale.title)
-        .bind(&tale.setting)
-        .bind(&tale.body)
-        .bind(&tale.inspired_by)
-        .bind(tale.partial)
         .execute(&mut *conn)
         .await?;
     }
 
     for &mentioned in &issue.mentions {
         // A repeated mention is the same fact; keep one.
-        sqlx::query("INSERT OR IGNORE INTO mentions (issue, mentioned) VALUES (?, ?)")
-            .bind(issue.number)
-            .bind(mentioned)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "INSERT OR IGNORE INTO mentions (issue, mentioned) VALUES (?, ?)",
+            issue.number,
+            mentioned
+        )
+        .execute(&mut *conn)
+        .await?;
     }
 
     search::index_issue(conn, issue).await

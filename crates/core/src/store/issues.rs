@@ -8,49 +8,55 @@ use super::recent::KeptIssue;
 use super::{ArchiveStats, IssueTitle, Result, Store};
 use crate::archive::Issue;
 
-/// Each issue as one JSON document in the export shape, assembled by SQLite: one query
-/// whatever an issue holds, where reading its parts table by table took five round trips.
-/// Nested documents pass through `json()` because a subquery's result is plain text to the
-/// enclosing `json_object` otherwise.
-const ISSUE_DOCUMENTS: &str = "
-    SELECT json_object(
-        'number', i.number, 'title', i.title, 'published', i.published, 'url', i.url,
-        'subtitle', i.subtitle, 'note', i.note,
-        'sections', json((
-            SELECT json_group_array(json_object(
-                'position', s.position, 'title', s.title, 'teaser', s.teaser,
-                'summary', s.summary, 'why_it_matters', s.why_it_matters, 'body', s.body,
-                'links', json((
-                    SELECT json_group_array(json_object(
-                        'label', l.label, 'title', l.title, 'source', l.source, 'url', l.url,
-                        'at', json(l.place))
-                        ORDER BY l.ordinal)
-                    FROM links AS l WHERE l.issue = s.issue AND l.section = s.position))
-                ) ORDER BY s.position)
-            FROM sections AS s WHERE s.issue = i.number)),
-        'tale', json((
-            SELECT json_object('title', t.title, 'setting', t.setting, 'body', t.body,
-                               'inspired_by', t.inspired_by,
-                               'partial', json(CASE WHEN t.partial THEN 'true' ELSE 'false' END))
-            FROM tales AS t WHERE t.issue = i.number)),
-        'mentions', json((
-            SELECT json_group_array(m.mentioned ORDER BY m.mentioned)
-            FROM mentions AS m WHERE m.issue = i.number)))
-    FROM issues AS i
-    WHERE i.number IN (SELECT value FROM json_each(?1))
-    ORDER BY i.number";
+/// Each issue of `numbers` (a JSON array) the archive holds as one JSON document in the
+/// export shape, ascending by number, assembled by SQLite: one query whatever an issue
+/// holds, where reading its parts table by table took five round trips. Nested documents
+/// pass through `json()` because a subquery's result is plain text to the enclosing
+/// `json_object` otherwise.
+async fn issue_documents<'c>(
+    conn: impl sqlx::SqliteExecutor<'c>,
+    numbers: &str,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT json_object(
+            'number', i.number, 'title', i.title, 'published', i.published, 'url', i.url,
+            'subtitle', i.subtitle, 'note', i.note,
+            'sections', json((
+                SELECT json_group_array(json_object(
+                    'position', s.position, 'title', s.title, 'teaser', s.teaser,
+                    'summary', s.summary, 'why_it_matters', s.why_it_matters, 'body', s.body,
+                    'links', json((
+                        SELECT json_group_array(json_object(
+                            'label', l.label, 'title', l.title, 'source', l.source, 'url', l.url,
+                            'at', json(l.place))
+                            ORDER BY l.ordinal)
+                        FROM links AS l WHERE l.issue = s.issue AND l.section = s.position))
+                    ) ORDER BY s.position)
+                FROM sections AS s WHERE s.issue = i.number)),
+            'tale', json((
+                SELECT json_object('title', t.title, 'setting', t.setting, 'body', t.body,
+                                   'inspired_by', t.inspired_by,
+                                   'partial', json(CASE WHEN t.partial THEN 'true' ELSE 'false' END))
+                FROM tales AS t WHERE t.issue = i.number)),
+            'mentions', json((
+                SELECT json_group_array(m.mentioned ORDER BY m.mentioned)
+                FROM mentions AS m WHERE m.issue = i.number))) AS "document!: String"
+        FROM issues AS i
+        WHERE i.number IN (SELECT value FROM json_each(?1))
+        ORDER BY i.number"#,
+        numbers
+    )
+    .fetch_all(conn)
+    .await?)
+}
 
-/// One issue as its JSON document (see [`ISSUE_DOCUMENTS`]) on a connection that may be
+/// One issue as its JSON document (see [`issue_documents`]) on a connection that may be
 /// inside a transaction; `None` if the archive does not hold it.
 pub(super) async fn read_issue_document(
     conn: &mut sqlx::SqliteConnection,
     number: u32,
 ) -> Result<Option<String>> {
-    let document: Option<String> = sqlx::query_scalar(ISSUE_DOCUMENTS)
-        .bind(format!("[{number}]"))
-        .fetch_optional(conn)
-        .await?;
-    let Some(document) = document else {
+    let Some(document) = issue_documents(conn, &format!("[{number}]")).await?.pop() else {
         return Ok(None);
     };
     // Re-serialised so that it compares equal to a reading of the same issue.
@@ -99,10 +105,7 @@ impl Store {
     pub async fn issues(&self, numbers: &[u32]) -> Result<Vec<Issue>> {
         // The numbers travel as one JSON array parameter, read back by json_each.
         let numbers = serde_json::Value::from(numbers.to_vec()).to_string();
-        let documents: Vec<String> = sqlx::query_scalar(ISSUE_DOCUMENTS)
-            .bind(&numbers)
-            .fetch_all(&self.pool)
-            .await?;
+        let documents = issue_documents(&self.pool, &numbers).await?;
         documents
             .iter()
             .map(|document| {
@@ -113,19 +116,21 @@ impl Store {
 
     /// Every issue, ascending by number.
     pub async fn all_issues(&self) -> Result<Vec<Issue>> {
-        let numbers: Vec<u32> = sqlx::query_scalar("SELECT number FROM issues ORDER BY number")
-            .fetch_all(&self.pool)
-            .await?;
+        let numbers: Vec<u32> =
+            sqlx::query_scalar!(r#"SELECT number AS "number: u32" FROM issues ORDER BY number"#)
+                .fetch_all(&self.pool)
+                .await?;
         self.issues(&numbers).await
     }
 
     /// Number and title of every issue, ascending by number.
     pub async fn issue_titles(&self) -> Result<Vec<IssueTitle>> {
-        let rows: Vec<(u32, String)> =
-            sqlx::query_as("SELECT number, title FROM issues ORDER BY number")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows.into_iter().map(IssueTitle::from).collect())
+        Ok(sqlx::query_as!(
+            IssueTitle,
+            r#"SELECT number AS "number: u32", title FROM issues ORDER BY number"#
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The highest issue number, if the archive holds any issue.
@@ -143,12 +148,12 @@ impl Store {
     }
 
     async fn read_mentioned_by(&self, number: u32) -> Result<Vec<u32>> {
-        Ok(
-            sqlx::query_scalar("SELECT issue FROM mentions WHERE mentioned = ? ORDER BY issue")
-                .bind(number)
-                .fetch_all(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            r#"SELECT issue AS "issue: u32" FROM mentions WHERE mentioned = ? ORDER BY issue"#,
+            number
         )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The issues that issue `number` cites and the archive holds, with their titles,
@@ -178,9 +183,10 @@ impl Store {
             return Ok(numbers);
         }
         let generation = self.recent.generation();
-        let numbers: Vec<u32> = sqlx::query_scalar("SELECT number FROM issues ORDER BY number")
-            .fetch_all(&self.pool)
-            .await?;
+        let numbers: Vec<u32> =
+            sqlx::query_scalar!(r#"SELECT number AS "number: u32" FROM issues ORDER BY number"#)
+                .fetch_all(&self.pool)
+                .await?;
         let numbers = Arc::new(numbers);
         self.recent.keep_numbers(generation, Arc::clone(&numbers));
         Ok(numbers)
@@ -191,24 +197,25 @@ impl Store {
         if numbers.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<(u32, String)> = sqlx::query_as(
-            "SELECT number, title FROM issues
-             WHERE number IN (SELECT value FROM json_each(?)) ORDER BY number",
+        Ok(sqlx::query_as!(
+            IssueTitle,
+            r#"SELECT number AS "number: u32", title FROM issues
+             WHERE number IN (SELECT value FROM json_each(?)) ORDER BY number"#,
+            serde_json::Value::from(numbers.to_vec()).to_string()
         )
-        .bind(serde_json::Value::from(numbers.to_vec()).to_string())
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(IssueTitle::from).collect())
+        .await?)
     }
 
     /// The issues whose tales were last shown at random in `channel`, newest first, at
     /// most `count`.
     pub async fn recent_random_tales(&self, channel: u64, count: u32) -> Result<Vec<u32>> {
-        Ok(sqlx::query_scalar(
-            "SELECT issue FROM random_tales WHERE channel = ? ORDER BY shown DESC LIMIT ?",
+        Ok(sqlx::query_scalar!(
+            r#"SELECT issue AS "issue: u32" FROM random_tales
+             WHERE channel = ? ORDER BY shown DESC LIMIT ?"#,
+            channel as i64,
+            count
         )
-        .bind(channel as i64)
-        .bind(count)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -217,20 +224,20 @@ impl Store {
     /// the channel's last `keep`.
     pub async fn record_random_tale(&self, channel: u64, issue: u32, keep: u32) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO random_tales (channel, shown, issue)
              VALUES (?1, coalesce((SELECT max(shown) FROM random_tales WHERE channel = ?1), 0) + 1, ?2)",
+            channel as i64,
+            issue
         )
-        .bind(channel as i64)
-        .bind(issue)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM random_tales WHERE channel = ?1 AND shown <=
                  (SELECT max(shown) FROM random_tales WHERE channel = ?1) - ?2",
+            channel as i64,
+            keep
         )
-        .bind(channel as i64)
-        .bind(keep)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -239,20 +246,23 @@ impl Store {
 
     /// Issues that end with a tale, ascending.
     pub async fn tale_numbers(&self) -> Result<Vec<u32>> {
-        Ok(sqlx::query_scalar("SELECT issue FROM tales ORDER BY issue")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar!(r#"SELECT issue AS "issue: u32" FROM tales ORDER BY issue"#)
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// How much the archive holds.
     /// The first and last issue numbers, or None for an empty archive: cheaper than
     /// [`Store::stats`], which counts every table.
     pub async fn issue_range(&self) -> Result<Option<(u32, u32)>> {
-        let (first, last): (Option<u32>, Option<u32>) =
-            sqlx::query_as("SELECT min(number), max(number) FROM issues")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(first.zip(last))
+        let range = sqlx::query!(
+            r#"SELECT min(number) AS "first?: u32", max(number) AS "last?: u32" FROM issues"#
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(range.first.zip(range.last))
     }
 
     /// The archive's size; counted once per change of the archive, since counting takes
@@ -269,17 +279,18 @@ impl Store {
     }
 
     async fn count_archive(&self) -> Result<ArchiveStats> {
-        let row: CountRow = sqlx::query_as(
-            "SELECT (SELECT count(*) FROM issues) AS issues,
-                    (SELECT count(*) FROM sections) AS sections,
-                    (SELECT count(*) FROM tales) AS tales,
-                    (SELECT count(*) FROM links) AS links,
-                    (SELECT count(*) FROM links WHERE url IS NOT NULL) AS links_with_url,
-                    (SELECT min(number) FROM issues) AS first,
-                    (SELECT max(number) FROM issues) AS last,
+        let row = sqlx::query_as!(
+            CountRow,
+            r#"SELECT (SELECT count(*) FROM issues) AS "issues!: u32",
+                    (SELECT count(*) FROM sections) AS "sections!: u32",
+                    (SELECT count(*) FROM tales) AS "tales!: u32",
+                    (SELECT count(*) FROM links) AS "links!: u32",
+                    (SELECT count(*) FROM links WHERE url IS NOT NULL) AS "links_with_url!: u32",
+                    (SELECT min(number) FROM issues) AS "first?: u32",
+                    (SELECT max(number) FROM issues) AS "last?: u32",
                     (SELECT published FROM issues ORDER BY number DESC LIMIT 1)
-                        AS newest_published,
-                    (SELECT at FROM archive_changed) AS changed_at",
+                        AS "newest_published?",
+                    (SELECT at FROM archive_changed) AS "changed_at?""#
         )
         .fetch_one(&self.pool)
         .await?;
@@ -312,6 +323,7 @@ impl Store {
         // Words are alphanumeric only, so LIKE's wildcards cannot appear in them. The limit
         // is written into the SQL: a bound one makes SQLite prepare the statement anew on
         // every run.
+        // Checked at run time: the query macros need literal SQL, and the limit is written in.
         let rows: Vec<(u32, String)> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT number, title FROM issues
              WHERE NOT EXISTS (
@@ -333,7 +345,6 @@ impl From<(u32, String)> for IssueTitle {
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct CountRow {
     issues: u32,
     sections: u32,

@@ -228,10 +228,12 @@ impl RecentIssues {
 
     async fn check(&self, watch: &mut Watch) {
         let version = match watch.connection.as_mut() {
-            Some(connection) => sqlx::query_scalar::<_, i64>("PRAGMA data_version")
+            // A PRAGMA's column cannot be declared NOT NULL to the macros: an Option, flattened.
+            Some(connection) => sqlx::query_scalar!("PRAGMA data_version")
                 .fetch_one(connection)
                 .await
-                .ok(),
+                .ok()
+                .flatten(),
             None => None,
         };
         // If the check cannot be made, nothing kept can be trusted.

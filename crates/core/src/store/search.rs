@@ -90,6 +90,7 @@ impl Store {
         // LIMIT and OFFSET are written into the SQL, not bound: SQLite plans with a bound
         // limit's value, so it would prepare the statement anew on every run. They are our
         // own integers, never the reader's text.
+        // Checked at run time: the query macros need literal SQL, and the offset is written in.
         let oldest_ranked: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
             "SELECT rowid FROM search_index WHERE search_index MATCH ?1 AND {IN_YEARS}
              ORDER BY rowid DESC LIMIT 1 OFFSET {}",
@@ -105,6 +106,7 @@ impl Store {
         // Each column comes back with its matches marked (`highlight()`, one pass), and the
         // excerpt is chosen from them (see `excerpt`: `snippet()` costs the square of the
         // matches in a place).
+        // Checked at run time: the query macros need literal SQL, and the limit is written in.
         let rows: Vec<HitRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT hit.issue, issues.title AS issue_title, issues.published, hit.position,
                     hit.heading, hit.marked_heading, hit.marked_teaser, hit.marked_body,
@@ -310,28 +312,34 @@ struct Place<'a> {
 impl Place<'_> {
     /// Into the search index, and its words into the vocabulary.
     async fn insert(&self, conn: &mut SqliteConnection) -> Result<()> {
-        sqlx::query(
+        let (heading, teaser, body, sources) = (
+            indexed(self.heading),
+            self.teaser.map(indexed),
+            indexed(self.body),
+            self.sources.map(indexed),
+        );
+        sqlx::query!(
             "INSERT INTO search_index (rowid, heading, teaser, body, sources, issue, position)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self.rowid,
+            heading,
+            teaser,
+            body,
+            sources,
+            self.issue,
+            self.position,
         )
-        .bind(self.rowid)
-        .bind(indexed(self.heading))
-        .bind(self.teaser.map(indexed))
-        .bind(indexed(self.body))
-        .bind(self.sources.map(indexed))
-        .bind(self.issue)
-        .bind(self.position)
         .execute(&mut *conn)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO search_words (rowid, heading, teaser, body, sources)
              VALUES (?, ?, ?, ?, ?)",
+            self.rowid,
+            heading,
+            teaser,
+            body,
+            sources,
         )
-        .bind(self.rowid)
-        .bind(indexed(self.heading))
-        .bind(self.teaser.map(indexed))
-        .bind(indexed(self.body))
-        .bind(self.sources.map(indexed))
         .execute(&mut *conn)
         .await?;
         Ok(())
@@ -348,15 +356,21 @@ fn indexed(text: &str) -> &str {
 
 /// Removes an issue's rows from the index.
 pub(super) async fn unindex_issue(conn: &mut SqliteConnection, number: u32) -> Result<()> {
-    for table in ["search_index", "search_words"] {
-        sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM {table} WHERE rowid BETWEEN ? AND ?"
-        )))
-        .bind(rowid(number, 0))
-        .bind(rowid(number, MAX_SECTION_POSITION))
-        .execute(&mut *conn)
-        .await?;
-    }
+    let (first, last) = (rowid(number, 0), rowid(number, MAX_SECTION_POSITION));
+    sqlx::query!(
+        "DELETE FROM search_index WHERE rowid BETWEEN ? AND ?",
+        first,
+        last
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM search_words WHERE rowid BETWEEN ? AND ?",
+        first,
+        last
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

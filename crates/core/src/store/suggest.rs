@@ -18,11 +18,12 @@ const MIN_PLACES: i64 = 2;
 impl Store {
     /// Whether any place holds `word` (or a word of the same stem).
     pub async fn uses_word(&self, word: &str) -> Result<bool> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 1")
-                .bind(format!("\"{}\"", word.replace('"', "\"\"")))
-                .fetch_optional(&self.pool)
-                .await?;
+        let found = sqlx::query_scalar!(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 1",
+            format!("\"{}\"", word.replace('"', "\"\""))
+        )
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(found.is_some())
     }
 
@@ -65,6 +66,7 @@ impl Store {
         }
         let generation = self.recent.generation();
         let after = char::from_u32(letter as u32 + 1).unwrap_or(char::MAX);
+        // Checked at run time: describing search_vocab's untyped columns crashes the macros.
         let words: Words = Arc::new(
             sqlx::query_as(
                 "SELECT term, doc FROM search_vocab WHERE term >= ? AND term < ? AND doc >= ?",

@@ -46,19 +46,19 @@ impl Store {
                 continue;
             };
             // The issue and position come from the rowid (see `search`), so only the index's
-            // doclists are read, never the rows' stored columns; position 0 is the tale. An
-            // FTS5 MATCH the query macros cannot describe: checked at run time.
-            let per_issue: Vec<(u32, u32)> = sqlx::query_as(
-                "SELECT rowid / ?2, count(*) FROM search_index
-                 WHERE search_index MATCH ?1 AND rowid % ?2 <> 0 GROUP BY 1",
+            // doclists are read, never the rows' stored columns; position 0 is the tale.
+            let per_issue = sqlx::query!(
+                r#"SELECT rowid / ?2 AS "number!: u32", count(*) AS "mentioning!: u32"
+                 FROM search_index
+                 WHERE search_index MATCH ?1 AND rowid % ?2 <> 0 GROUP BY 1"#,
+                phrase,
+                ROWIDS_PER_ISSUE
             )
-            .bind(phrase)
-            .bind(ROWIDS_PER_ISSUE)
             .fetch_all(&self.pool)
             .await?;
-            for (number, mentioning) in per_issue {
-                if let Ok(i) = counts.binary_search_by_key(&number, |c| c.number) {
-                    counts[i].mentioning[at] = mentioning;
+            for row in per_issue {
+                if let Ok(i) = counts.binary_search_by_key(&row.number, |c| c.number) {
+                    counts[i].mentioning[at] = row.mentioning;
                 }
             }
         }
