@@ -7,7 +7,9 @@
 //! Side by side, in the same run and through the same local Discord API: a trivial poise bot
 //! (this bench's own executable, started again as a child) with one command that answers a
 //! fixed embed from memory. The product's figures on the bundled archive are printed as
-//! ratios to it: the framework's floor, so that what the product adds shows.
+//! ratios to it: the framework's floor, so that what the product adds shows. The product is
+//! measured twice there: under a mix of what readers ask, and under `/issue` alone, one
+//! command as the trivial bot gets.
 //!
 //! Run: `cargo bench --bench serve` (`--profile dev` for a quick look). To measure another
 //! build of the bot, e.g. the `dist` profile's: `SERVE_BENCH_BIN=target/dist/importai-bot`.
@@ -49,9 +51,20 @@ enum Bot<'a> {
         db: &'a Path,
         first: i64,
         count: i64,
+        asked: Workload,
     },
     /// The trivial poise bot.
     Trivial,
+}
+
+/// What the product is asked.
+#[derive(Clone, Copy, PartialEq)]
+enum Workload {
+    /// What readers do: issues, sections, tales, links, searches, autocomplete.
+    Mixed,
+    /// `/issue` only: one command, as the trivial bot gets, so that the ratio shows what
+    /// the product adds to an answer read from its store, without search's ranking.
+    IssueOnly,
 }
 
 fn start(bot: Bot<'_>, discord: &FakeDiscord) -> Child {
@@ -109,15 +122,24 @@ fn cpu_time(pid: u32) -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
-/// A mix of what readers do, over issues the archive holds. The `i`th interaction of a run:
-/// each round asks about other issues, while the archive has that many. The trivial bot
-/// gets its one command.
+/// The `i`th interaction of a run, over issues the archive holds: each round asks about
+/// other issues, while the archive has that many. The trivial bot gets its one command.
 fn interaction(discord: &FakeDiscord, i: usize, bot: Bot<'_>) -> InteractionBuilder {
-    let Bot::Product { first, count, .. } = bot else {
+    let Bot::Product {
+        first,
+        count,
+        asked,
+        ..
+    } = bot
+    else {
         return discord.command(trivial::COMMAND);
     };
     let n = first + (i as i64 * 37) % count;
-    match i % 6 {
+    let kind = match asked {
+        Workload::Mixed => i % 6,
+        Workload::IssueOnly => 0,
+    };
+    match kind {
         0 => discord.command("issue").option_int("number", n),
         1 => discord
             .command("section")
@@ -195,7 +217,7 @@ async fn measure(bot: Bot<'_>) -> Run {
 
 fn print_run(name: &str, run: &Run) {
     println!(
-        "{:<14} {:>8.2}ms {:>8.2}ms {:>8.1} MiB {:>8.0}µs/int {:>8.0}µs/int",
+        "{:<18} {:>8.2}ms {:>8.2}ms {:>8.1} MiB {:>8.0}µs/int {:>8.0}µs/int",
         name,
         run.p50.as_secs_f64() * 1e3,
         run.p99.as_secs_f64() * 1e3,
@@ -209,7 +231,7 @@ fn print_run(name: &str, run: &Run) {
 fn print_ratios(name: &str, product: &Run, trivial: &Run) {
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
     println!(
-        "{:<14} {:>9.2}× {:>9.2}× {:>12.2}× {:>13.2}× {:>13.2}×",
+        "{:<18} {:>9.2}× {:>9.2}× {:>12.2}× {:>13.2}× {:>13.2}×",
         name,
         ratio(product.p50.as_secs_f64(), trivial.p50.as_secs_f64()),
         ratio(product.p99.as_secs_f64(), trivial.p99.as_secs_f64()),
@@ -240,8 +262,15 @@ fn main() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-bench");
     std::fs::create_dir_all(&dir).expect("bench directory");
     runtime.block_on(async {
+        // The bundled archive is stored before the bot starts, as after its first start:
+        // the figures are of serving, not of the one-off filling of a new database.
         let bundled = dir.join("bundled.db");
         let _ = std::fs::remove_file(&bundled);
+        importai_bot::store::Store::open(&format!("sqlite://{}", bundled.display()))
+            .await
+            .expect("the bundled archive stored")
+            .close()
+            .await;
         let large = dir.join("synthetic-10000.db");
         let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
         if wanted("10000 issues") {
@@ -250,19 +279,26 @@ fn main() {
 
         println!("{BURST} interactions at once, {ROUNDS} rounds; medians over rounds");
         println!(
-            "{:<14} {:>10} {:>10} {:>12} {:>14} {:>14}",
+            "{:<18} {:>10} {:>10} {:>12} {:>14} {:>14}",
             "archive", "p50", "p99", "peak RSS", "serve CPU", "harness CPU"
         );
         let trivial = measure(Bot::Trivial).await;
         print_run("trivial bot", &trivial);
-        for (name, db, first, count) in [
-            ("10 issues", &bundled, 301, 10),
-            ("10000 issues", &large, 1, 10_000),
+        for (name, db, first, count, asked) in [
+            ("10 issues", &bundled, 301, 10, Workload::Mixed),
+            ("10 issues, /issue", &bundled, 301, 10, Workload::IssueOnly),
+            ("10000 issues", &large, 1, 10_000, Workload::Mixed),
         ] {
             if !wanted(name) {
                 continue;
             }
-            let run = measure(Bot::Product { db, first, count }).await;
+            let bot = Bot::Product {
+                db,
+                first,
+                count,
+                asked,
+            };
+            let run = measure(bot).await;
             print_run(name, &run);
             print_ratios("  ÷ trivial", &run, &trivial);
         }
