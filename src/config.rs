@@ -176,9 +176,12 @@ pub fn guild_id(value: Option<String>) -> Result<Option<GuildId>, ConfigError> {
 
 pub fn api_base(value: Option<String>) -> Result<Option<String>, ConfigError> {
     value
-        .map(|v| match is_http_url(&v) {
-            true => Ok(v.trim_end_matches('/').to_owned()),
-            false => Err(ConfigError::MalformedApiBase(v)),
+        .map(|v| {
+            if is_http_url(&v) {
+                Ok(v.trim_end_matches('/').to_owned())
+            } else {
+                Err(ConfigError::MalformedApiBase(v))
+            }
         })
         .transpose()
 }
@@ -186,13 +189,17 @@ pub fn api_base(value: Option<String>) -> Result<Option<String>, ConfigError> {
 /// The feed to follow, if any.
 pub fn feed_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
     value
-        .map(|v| match is_http_url(&v) {
-            true => Ok(v),
-            false => Err(ConfigError::MalformedFeedUrl(v)),
+        .map(|v| {
+            if is_http_url(&v) {
+                Ok(v)
+            } else {
+                Err(ConfigError::MalformedFeedUrl(v))
+            }
         })
         .transpose()
 }
 
+/// An http(s) URL with a host: what the API base and the feed must be.
 fn is_http_url(text: &str) -> bool {
     reqwest::Url::parse(text)
         .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
