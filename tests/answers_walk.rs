@@ -330,7 +330,7 @@ async fn long_tales_are_paged_without_losing_a_word() {
     let store = archive(&dir).await;
     for issue in store.tale_numbers().await.unwrap() {
         let full = store.issue(issue).await.unwrap().unwrap();
-        let tale = full.tale.unwrap();
+        let tale = full.tale.as_ref().unwrap();
         let mut words = Vec::new();
         let mut page = 1;
         loop {

@@ -25,6 +25,8 @@ pub use error::AnswerError;
 pub use reply::{Attachment, Card, Control, Field, LinkButton, MenuId, MenuOption, Reply, Tone};
 pub use target::{SearchText, Target, UnknownTarget};
 
+use std::sync::Arc;
+
 use crate::archive::{Issue, FIRST_ISSUE_NUMBER};
 use crate::store::Store;
 
@@ -161,7 +163,7 @@ pub fn settle(
 }
 
 /// The issue a reader asked for, or an error that names the archive's range.
-async fn find_issue(store: &Store, asked: i64) -> Result<Issue, AnswerError> {
+async fn find_issue(store: &Store, asked: i64) -> Result<Arc<Issue>, AnswerError> {
     let found = match u32::try_from(asked) {
         Ok(number) if number >= FIRST_ISSUE_NUMBER => store.issue(number).await?,
         _ => None,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sqlx::AssertSqlSafe;
 
-use super::recent::KeptIssue;
+use super::recent::{KeptIssue, Lookup};
 use super::{ArchiveStats, IssueTitle, Result, Store};
 use crate::archive::Issue;
 
@@ -72,28 +72,28 @@ const MAX_AUTOCOMPLETE_WORDS: usize = 8;
 
 impl Store {
     /// The full issue: sections and their links in order, the tale, the mentions.
-    pub async fn issue(&self, number: u32) -> Result<Option<Issue>> {
+    pub async fn issue(&self, number: u32) -> Result<Option<Arc<Issue>>> {
         Ok(self
             .recent_issue(number)
             .await?
-            .map(|kept| kept.issue.clone()))
+            .map(|kept| Arc::clone(&kept.issue)))
     }
 
     /// The issue from memory if it was read since the archive last changed, else from the
-    /// database (and then kept).
+    /// database (and then kept); readers asking for it while it is read wait for that read.
     async fn recent_issue(&self, number: u32) -> Result<Option<Arc<KeptIssue>>> {
         self.recent.notice_outside_changes().await;
-        if let Some(kept) = self.recent.get(number) {
-            return Ok(Some(kept));
-        }
-        let generation = self.recent.generation();
+        let reading = match self.recent.lookup(number).await {
+            Lookup::Kept(kept) => return Ok(Some(kept)),
+            Lookup::Read(reading) => reading,
+        };
         let Some(issue) = self.issues(&[number]).await?.pop() else {
             return Ok(None);
         };
         let mentioned_by = self.read_mentioned_by(number).await?;
         let mentions_held = self.titles_of(&issue.mentions).await?;
         Ok(Some(self.recent.keep(
-            generation,
+            reading,
             issue,
             mentioned_by,
             mentions_held,

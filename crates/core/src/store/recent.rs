@@ -9,6 +9,9 @@
 //! - within [`CHANGE_CHECK_INTERVAL`] when another process does, seen through SQLite's
 //!   `PRAGMA data_version` on a connection of its own (the pragma only reports commits made
 //!   by *other* connections, so it cannot share the pool's).
+//!
+//! An issue not kept is read once however many ask for it at the same moment: the others
+//! wait for that read. Answers share the kept issue rather than copying its text.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,7 +34,8 @@ pub(super) const CHANGE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
 /// holds.
 #[derive(Debug)]
 pub(super) struct KeptIssue {
-    pub issue: Issue,
+    /// Shared with every answer that shows it, so that none copies its text.
+    pub issue: Arc<Issue>,
     pub mentioned_by: Vec<u32>,
     pub mentions_held: Vec<IssueTitle>,
     /// The archive generation it was read in: a read that raced a change is never served.
@@ -46,6 +50,31 @@ impl quick_cache::Weighter<u32, Arc<KeptIssue>> for ByBytes {
     fn weight(&self, _number: &u32, kept: &Arc<KeptIssue>) -> u64 {
         kept.bytes
     }
+}
+
+type KeptCache = quick_cache::sync::Cache<u32, Arc<KeptIssue>, ByBytes>;
+
+/// What [`RecentIssues::lookup`] found: the issue as kept, or the duty to read it.
+pub(super) enum Lookup<'a> {
+    Kept(Arc<KeptIssue>),
+    Read(Reading<'a>),
+}
+
+/// Held by the one reader reading an issue that is not kept. Readers asking for the same
+/// issue meanwhile (a burst of readers after an announcement, say) wait for what it keeps
+/// instead of all reading it at once. Dropped without keeping (the archive lacks the
+/// issue, or the read failed), it lets the next waiting reader read.
+pub(super) struct Reading<'a> {
+    slot: quick_cache::sync::PlaceholderGuard<
+        'a,
+        u32,
+        Arc<KeptIssue>,
+        ByBytes,
+        quick_cache::DefaultHashBuilder,
+        quick_cache::sync::DefaultLifecycle<u32, Arc<KeptIssue>>,
+    >,
+    /// The archive generation the read belongs to.
+    generation: u64,
 }
 
 /// Words of the archive that begin with one letter, with the number of places using each.
@@ -86,7 +115,7 @@ struct Watch {
 }
 
 pub(super) struct RecentIssues {
-    kept: quick_cache::sync::Cache<u32, Arc<KeptIssue>, ByBytes>,
+    kept: KeptCache,
     /// The archive's counts.
     stats: PerGeneration<ArchiveStats>,
     /// Every issue number held, ascending.
@@ -113,7 +142,7 @@ impl RecentIssues {
         // Issues average some 15 KB; the estimate only sizes the cache's table.
         let estimated_issues = (budget_bytes / 15_000).max(16) as usize;
         RecentIssues {
-            kept: quick_cache::sync::Cache::with_weighter(estimated_issues, budget_bytes, ByBytes),
+            kept: KeptCache::with_weighter(estimated_issues, budget_bytes, ByBytes),
             stats: PerGeneration::new(),
             numbers: PerGeneration::new(),
             words: PerGeneration::new(),
@@ -131,16 +160,29 @@ impl RecentIssues {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// The kept issue, unless the archive changed since it was read.
-    pub fn get(&self, number: u32) -> Option<Arc<KeptIssue>> {
-        let kept = self.kept.get(&number)?;
-        (kept.generation == self.generation()).then_some(kept)
+    /// The kept issue, unless the archive changed since it was read; else the duty to read
+    /// it, once any other reader of it has finished.
+    pub async fn lookup(&self, number: u32) -> Lookup<'_> {
+        loop {
+            match self.kept.get_value_or_guard_async(&number).await {
+                Ok(kept) if kept.generation == self.generation() => return Lookup::Kept(kept),
+                // Read before the latest change: read it afresh.
+                Ok(_) => {
+                    self.kept.remove(&number);
+                }
+                Err(slot) => {
+                    let generation = self.generation();
+                    return Lookup::Read(Reading { slot, generation });
+                }
+            }
+        }
     }
 
-    /// Keeps an issue read in `generation`; a read from before the latest change is dropped.
+    /// Keeps what `reading` read, unless the archive changed since it began; the reader
+    /// gets what it read either way.
     pub fn keep(
         &self,
-        generation: u64,
+        reading: Reading<'_>,
         issue: Issue,
         mentioned_by: Vec<u32>,
         mentions_held: Vec<IssueTitle>,
@@ -148,14 +190,15 @@ impl RecentIssues {
         let held_bytes: usize = mentions_held.iter().map(|t| 36 + t.title.len()).sum();
         let bytes = issue_bytes(&issue) + 4 * mentioned_by.len() as u64 + held_bytes as u64;
         let kept = Arc::new(KeptIssue {
-            issue,
+            issue: Arc::new(issue),
             mentioned_by,
             mentions_held,
-            generation,
+            generation: reading.generation,
             bytes,
         });
-        if generation == self.generation() {
-            self.kept.insert(kept.issue.number, Arc::clone(&kept));
+        if reading.generation == self.generation() {
+            // Fails only if the archive changed meanwhile; the waiting readers check.
+            let _ = reading.slot.insert(Arc::clone(&kept));
         }
         kept
     }
@@ -296,6 +339,8 @@ fn issue_bytes(issue: &Issue) -> u64 {
 mod tests {
     use super::*;
     use sqlx::Connection;
+    use std::future::Future;
+    use std::pin::Pin;
 
     async fn recent() -> RecentIssues {
         let watcher = SqliteConnection::connect("sqlite::memory:").await.unwrap();
@@ -316,38 +361,92 @@ mod tests {
         }
     }
 
+    /// The duty to read `number`, which must not be kept.
+    async fn reading(recent: &RecentIssues, number: u32) -> Reading<'_> {
+        match recent.lookup(number).await {
+            Lookup::Read(reading) => reading,
+            Lookup::Kept(_) => panic!("issue {number} is kept"),
+        }
+    }
+
+    /// What is kept of `number`, if anything.
+    async fn kept(recent: &RecentIssues, number: u32) -> Option<Arc<KeptIssue>> {
+        match recent.lookup(number).await {
+            Lookup::Kept(kept) => Some(kept),
+            Lookup::Read(_) => None,
+        }
+    }
+
     #[tokio::test]
     async fn a_read_that_raced_a_change_is_not_kept() {
         let recent = recent().await;
-        let generation = recent.generation();
+        let read = reading(&recent, 301).await;
         recent.forget_all();
-        let kept = recent.keep(generation, issue(301), vec![305], Vec::new());
+        let kept_now = recent.keep(read, issue(301), vec![305], Vec::new());
         assert_eq!(
-            kept.mentioned_by,
+            kept_now.mentioned_by,
             [305],
             "the reader still gets what it read"
         );
-        assert!(recent.get(301).is_none());
+        assert!(kept(&recent, 301).await.is_none());
     }
 
     #[tokio::test]
     async fn a_kept_issue_is_served_until_forgotten() {
         let recent = recent().await;
-        recent.keep(recent.generation(), issue(301), Vec::new(), Vec::new());
-        assert_eq!(recent.get(301).unwrap().issue, issue(301));
+        let read = reading(&recent, 301).await;
+        recent.keep(read, issue(301), Vec::new(), Vec::new());
+        assert_eq!(*kept(&recent, 301).await.unwrap().issue, issue(301));
         recent.forget_all();
-        assert!(recent.get(301).is_none());
+        assert!(kept(&recent, 301).await.is_none());
         assert_eq!(recent.bytes(), 0);
+    }
+
+    /// A second reader's lookup of `number` while a first holds the duty to read it, checked
+    /// to be waiting.
+    async fn second_reader(
+        recent: &RecentIssues,
+        number: u32,
+    ) -> Pin<Box<impl Future<Output = Lookup<'_>>>> {
+        let mut waiting = Box::pin(recent.lookup(number));
+        let waited = tokio::time::timeout(Duration::from_millis(50), waiting.as_mut()).await;
+        assert!(waited.is_err(), "a second reader reads at once");
+        waiting
+    }
+
+    #[tokio::test]
+    async fn readers_of_an_issue_being_read_wait_for_that_read() {
+        let recent = recent().await;
+        let read = reading(&recent, 301).await;
+        let waiting = second_reader(&recent, 301).await;
+        recent.keep(read, issue(301), vec![305], Vec::new());
+        let Lookup::Kept(kept) = waiting.await else {
+            panic!("the waiting reader reads again");
+        };
+        assert_eq!(kept.mentioned_by, [305]);
+    }
+
+    #[tokio::test]
+    async fn a_read_that_finds_nothing_lets_the_next_reader_read() {
+        let recent = recent().await;
+        let read = reading(&recent, 9999).await;
+        let waiting = second_reader(&recent, 9999).await;
+        drop(read);
+        let next = tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the waiting reader goes on");
+        assert!(matches!(next, Lookup::Read(_)));
     }
 
     #[tokio::test]
     async fn a_failed_check_forgets_everything() {
         let recent = recent().await;
         recent.check_now().await;
-        recent.keep(recent.generation(), issue(301), Vec::new(), Vec::new());
+        let read = reading(&recent, 301).await;
+        recent.keep(read, issue(301), Vec::new(), Vec::new());
         recent.close().await;
         recent.check_now().await;
-        assert!(recent.get(301).is_none());
+        assert!(kept(&recent, 301).await.is_none());
     }
 
     #[tokio::test]
