@@ -67,6 +67,24 @@ async fn an_issue_first_asked_for_before_it_arrives_shows_once_it_does() {
 
 /// A second store on the same file stands for another process (`importai-bot ingest` while
 /// the bot serves): it has connections of its own.
+#[tokio::test]
+async fn readers_asking_at_once_share_one_read() {
+    let (store, _url, _dir) = empty_store().await;
+    store.ingest(&issue(301)).await.unwrap();
+    // The first check for outside changes forgets everything; done now, not mid-burst.
+    store.notice_outside_changes().await;
+    let asked = (0..20).map(|_| store.issue(301));
+    let read: Vec<_> = futures_util::future::join_all(asked).await;
+    let first = read[0].as_ref().unwrap().as_ref().unwrap();
+    for other in &read[1..] {
+        let other = other.as_ref().unwrap().as_ref().unwrap();
+        assert!(
+            std::sync::Arc::ptr_eq(first, other),
+            "a reader read the issue again"
+        );
+    }
+}
+
 async fn change_from_outside(url: &str, number: u32, title: &str) {
     let outside = Store::open_empty(url).await.unwrap();
     let mut changed = issue(number);
