@@ -85,6 +85,22 @@ async fn readers_asking_at_once_share_one_read() {
     }
 }
 
+#[tokio::test]
+async fn writes_that_leave_the_archive_as_it_was_keep_what_is_kept() {
+    let (store, url, _dir) = empty_store().await;
+    store.ingest(&issue(301)).await.unwrap();
+    store.notice_outside_changes().await;
+    store.issue(301).await.unwrap();
+    let kept = store.recent_issue_bytes();
+    assert!(kept > 0);
+
+    // A random tale remembered here, and an issue given again unchanged by another process.
+    store.record_random_tale(1, 301, 5).await.unwrap();
+    change_from_outside(&url, 301, &issue(301).title).await;
+    store.notice_outside_changes().await;
+    assert_eq!(store.recent_issue_bytes(), kept, "kept issues were forgotten");
+}
+
 async fn change_from_outside(url: &str, number: u32, title: &str) {
     let outside = Store::open_empty(url).await.unwrap();
     let mut changed = issue(number);

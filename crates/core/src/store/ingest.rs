@@ -207,11 +207,13 @@ pub(super) async fn upsert(
     Ok(ingested(outcome))
 }
 
-/// Remembers when the archive's content last changed, for `/about`.
+/// Remembers when the archive's content last changed, for `/about`, and counts the change,
+/// for the processes serving from it.
 async fn record_change(conn: &mut SqliteConnection, at: DateTime<Utc>) -> Result<()> {
     sqlx::query!(
-        "INSERT INTO archive_changed (only, at) VALUES (1, ?)
-         ON CONFLICT (only) DO UPDATE SET at = excluded.at",
+        "INSERT INTO archive_changed (only, at, generation) VALUES (1, ?, 1)
+         ON CONFLICT (only) DO UPDATE
+         SET at = excluded.at, generation = archive_changed.generation + 1",
         super::feed_state::timestamp(at),
     )
     .execute(conn)

@@ -36,7 +36,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqliteConnection};
 use thiserror::Error;
 
 use crate::archive;
@@ -204,10 +203,10 @@ impl Store {
             .connect_with(options.clone())
             .await
             .map_err(open_error)?;
-        let watcher: SqliteConnection = options.connect().await.map_err(open_error)?;
+        let recent = recent::RecentIssues::new(recent::BUDGET_BYTES, pool.clone());
         let store = Store {
             pool,
-            recent: Arc::new(recent::RecentIssues::new(recent::BUDGET_BYTES, watcher)),
+            recent: Arc::new(recent),
             clock: Arc::new(SystemClock),
         };
         if !store.is_ready(fill).await? {
@@ -306,7 +305,6 @@ impl Store {
 
     /// Waits for open connections to finish and closes them.
     pub async fn close(&self) {
-        self.recent.close().await;
         self.pool.close().await;
     }
 

@@ -6,9 +6,10 @@
 //! byte budget, with the archive's counts for `/about`, its issue numbers and the words
 //! that "did you mean" compares, and everything kept is forgotten when the archive changes:
 //! - at once when this process writes it (the store calls [`RecentIssues::forget_all`]);
-//! - within [`CHANGE_CHECK_INTERVAL`] when another process does, seen through SQLite's
-//!   `PRAGMA data_version` on a connection of its own (the pragma only reports commits made
-//!   by *other* connections, so it cannot share the pool's).
+//! - within [`CHANGE_CHECK_INTERVAL`] when another process does, seen in the count of
+//!   changes that every ingest keeps (`archive_changed.generation`). SQLite's own
+//!   `PRAGMA data_version` would also move for writes that leave the archive as it was (a
+//!   random tale remembered, a daily post claimed), and forget everything for each.
 //!
 //! An issue not kept is read once however many ask for it at the same moment: the others
 //! wait for that read. Answers share the kept issue rather than copying its text.
@@ -18,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sqlx::SqliteConnection;
+use sqlx::SqlitePool;
 
 use super::{ArchiveStats, IssueTitle};
 use crate::archive::Issue;
@@ -107,10 +108,11 @@ impl<T: Clone> PerGeneration<T> {
     }
 }
 
-/// The archive's change counter as seen by the watching connection.
+/// The archive's count of changes as last read.
 struct Watch {
-    connection: Option<SqliteConnection>,
-    data_version: Option<i64>,
+    /// `Some(None)` for an archive never changed since the count was kept; `None` before
+    /// the first reading, or after one failed.
+    generation: Option<Option<i64>>,
     checked_at: Option<Instant>,
 }
 
@@ -124,6 +126,7 @@ pub(super) struct RecentIssues {
     words: PerGeneration<HashMap<char, Words>>,
     generation: AtomicU64,
     watch: tokio::sync::Mutex<Watch>,
+    pool: SqlitePool,
 }
 
 impl std::fmt::Debug for RecentIssues {
@@ -137,8 +140,8 @@ impl std::fmt::Debug for RecentIssues {
 }
 
 impl RecentIssues {
-    /// `watcher` is a connection to the same database that the pool does not use.
-    pub fn new(budget_bytes: u64, watcher: SqliteConnection) -> Self {
+    /// Kept issues of the archive that `pool` reads.
+    pub fn new(budget_bytes: u64, pool: SqlitePool) -> Self {
         // Issues average some 15 KB; the estimate only sizes the cache's table.
         let estimated_issues = (budget_bytes / 15_000).max(16) as usize;
         RecentIssues {
@@ -148,10 +151,10 @@ impl RecentIssues {
             words: PerGeneration::new(),
             generation: AtomicU64::new(0),
             watch: tokio::sync::Mutex::new(Watch {
-                connection: Some(watcher),
-                data_version: None,
+                generation: None,
                 checked_at: None,
             }),
+            pool,
         }
     }
 
@@ -270,33 +273,22 @@ impl RecentIssues {
     }
 
     async fn check(&self, watch: &mut Watch) {
-        let version = match watch.connection.as_mut() {
-            // A PRAGMA's column cannot be declared NOT NULL to the macros: an Option, flattened.
-            Some(connection) => sqlx::query_scalar!("PRAGMA data_version")
-                .fetch_one(connection)
-                .await
-                .ok()
-                .flatten(),
-            None => None,
+        let read = sqlx::query_scalar!("SELECT generation FROM archive_changed")
+            .fetch_optional(&self.pool)
+            .await;
+        let generation = match read {
+            Ok(generation) => Some(generation),
+            Err(error) => {
+                tracing::warn!(%error, "cannot check the archive for changes; reading it afresh");
+                None
+            }
         };
         // If the check cannot be made, nothing kept can be trusted.
-        if version.is_none() || version != watch.data_version {
-            if version.is_none() {
-                tracing::warn!("cannot check the archive for changes; reading it afresh");
-            }
+        if generation.is_none() || generation != watch.generation {
             self.forget_all();
         }
-        watch.data_version = version;
+        watch.generation = generation;
         watch.checked_at = Some(Instant::now());
-    }
-
-    /// Closes the watching connection.
-    pub async fn close(&self) {
-        let mut watch = self.watch.lock().await;
-        if let Some(connection) = watch.connection.take() {
-            use sqlx::Connection;
-            let _ = connection.close().await;
-        }
     }
 }
 
@@ -338,13 +330,20 @@ fn issue_bytes(issue: &Issue) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sqlx::Connection;
     use std::future::Future;
     use std::pin::Pin;
 
+    /// Kept issues of a new in-memory archive, on a pool of its one connection.
     async fn recent() -> RecentIssues {
-        let watcher = SqliteConnection::connect("sqlite::memory:").await.unwrap();
-        RecentIssues::new(BUDGET_BYTES, watcher)
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::migrate!().run(&pool).await.unwrap();
+        RecentIssues::new(BUDGET_BYTES, pool)
     }
 
     fn issue(number: u32) -> Issue {
@@ -444,7 +443,7 @@ mod tests {
         recent.check_now().await;
         let read = reading(&recent, 301).await;
         recent.keep(read, issue(301), Vec::new(), Vec::new());
-        recent.close().await;
+        recent.pool.close().await;
         recent.check_now().await;
         assert!(kept(&recent, 301).await.is_none());
     }
