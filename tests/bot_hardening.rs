@@ -14,6 +14,7 @@ use support::discord_api::{FakeDiscord, Fault, OptionKind, GENERAL_CHANNEL_ID, G
 
 fn gateway_fault(status: u16, body: serde_json::Value, retry_after: Option<&str>) -> Fault {
     Fault {
+        method: None,
         path: "/gateway/bot".into(),
         status,
         body,

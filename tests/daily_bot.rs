@@ -5,8 +5,7 @@ mod daily_support;
 mod support;
 
 use chrono::{DateTime, TimeZone, Utc};
-use daily_support::{await_recorded, daily_post, eventually, FlakyDiscord, Harness};
-use importai_bot::discord::BotSettings;
+use daily_support::{await_recorded, daily_post, eventually, Harness};
 use serde_json::Value;
 use std::time::Duration;
 use support::bot::{final_answer, is_private, settings, BotTask};
@@ -23,7 +22,7 @@ fn june(day: u32, h: u32, m: u32) -> DateTime<Utc> {
 /// The bot on the harness's database, its REST calls sent to `api_base` (the local Discord,
 /// or a proxy in front of it); ready once this process has registered its commands (poise's
 /// set-up does that before it starts the scheduler).
-async fn start_bot(h: &Harness, api_base: String) -> BotTask {
+async fn start_bot(h: &Harness) -> BotTask {
     let registrations = || {
         h.discord
             .requests()
@@ -32,10 +31,7 @@ async fn start_bot(h: &Harness, api_base: String) -> BotTask {
             .count()
     };
     let registered_before = registrations();
-    let settings = BotSettings {
-        api_base: Some(api_base),
-        ..settings(&h.discord, Some(GUILD_ID))
-    };
+    let settings = settings(&h.discord, Some(GUILD_ID));
     let bot = BotTask::spawn(settings, h.open_store().await, h.shared_clock());
     assert!(
         eventually(WAIT, async || registrations() > registered_before).await,
@@ -69,7 +65,7 @@ fn card(message: &Value) -> String {
 #[tokio::test]
 async fn daily_is_registered_for_manage_server_only() {
     let h = Harness::new(june(1, 6, 0)).await;
-    let bot = start_bot(&h, h.discord.rest_base()).await;
+    let bot = start_bot(&h).await;
     let commands = h.discord.registered_commands();
     let daily = commands
         .iter()
@@ -104,7 +100,7 @@ async fn daily_is_registered_for_manage_server_only() {
 #[tokio::test]
 async fn time_zones_autocomplete_from_iana_names() {
     let h = Harness::new(june(1, 6, 0)).await;
-    let bot = start_bot(&h, h.discord.rest_base()).await;
+    let bot = start_bot(&h).await;
     let id = h
         .discord
         .send_interaction(
@@ -133,7 +129,7 @@ async fn bad_times_zones_and_channels_are_refused_with_a_reason() {
     let closed = h.discord.add_channel(GUILD_ID, "closed");
     h.discord
         .set_channel_access(closed, ChannelAccess::MissingPermissions);
-    let bot = start_bot(&h, h.discord.rest_base()).await;
+    let bot = start_bot(&h).await;
     let reply = ask(&h, set(&h, GENERAL_CHANNEL_ID, "25:00", "Europe/Berlin")).await;
     assert!(card(&reply).contains("HH:MM"), "{reply}");
     let reply = ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Mars/Olympus")).await;
@@ -150,7 +146,7 @@ async fn bad_times_zones_and_channels_are_refused_with_a_reason() {
 #[tokio::test]
 async fn set_preview_post_status_problem_and_off_end_to_end() {
     let h = Harness::new(june(1, 6, 0)).await; // 08:00 in Berlin
-    let bot = start_bot(&h, h.discord.rest_base()).await;
+    let bot = start_bot(&h).await;
 
     let reply = ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
     assert!(is_private(&reply));
@@ -233,7 +229,7 @@ async fn set_preview_post_status_problem_and_off_end_to_end() {
 #[tokio::test]
 async fn the_bot_posts_after_a_restart_without_posting_twice() {
     let h = Harness::new(june(1, 6, 0)).await;
-    let bot = start_bot(&h, h.discord.rest_base()).await;
+    let bot = start_bot(&h).await;
     ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
     h.clock.set(june(1, 7, 0));
     assert!(eventually(WAIT, async || h.posts_in(GENERAL_CHANNEL_ID).len() == 1).await);
@@ -241,7 +237,7 @@ async fn the_bot_posts_after_a_restart_without_posting_twice() {
 
     // The same database, a new process, later the same day: nothing more that day.
     h.clock.set(june(1, 12, 0));
-    let bot = start_bot(&h, h.discord.rest_base()).await;
+    let bot = start_bot(&h).await;
     let status = ask(&h, daily(&h, "status")).await;
     assert!(card(&status).contains("2026-06-01"), "{status}");
     h.clock.set(june(1, 21, 0));
@@ -255,11 +251,11 @@ async fn the_bot_posts_after_a_restart_without_posting_twice() {
 #[tokio::test]
 async fn status_tells_when_todays_post_failed_and_will_be_retried() {
     let h = Harness::new(june(1, 6, 0)).await;
-    let flaky = FlakyDiscord::start(h.discord.rest_base(), 1).await;
-    let bot = start_bot(&h, flaky.base.clone()).await;
+    h.fail_sends(Some(1));
+    let bot = start_bot(&h).await;
     ask(&h, set(&h, GENERAL_CHANNEL_ID, "09:00", "Europe/Berlin")).await;
     h.clock.set(june(1, 7, 0));
-    assert!(eventually(WAIT, async || flaky.refused() == 1).await);
+    assert!(eventually(WAIT, async || h.refused_sends() == 1).await);
     let store = h.open_store().await;
     let waiting = async || {
         let post = daily_post(&store, GUILD_ID, june(1, 7, 0).date_naive()).await;

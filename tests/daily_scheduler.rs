@@ -6,7 +6,7 @@ mod support;
 
 use chrono::{DateTime, Duration as Span, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::{Europe, Tz};
-use daily_support::{daily_post, eventually, tale_of, FlakyDiscord, Harness, TALES};
+use daily_support::{daily_post, eventually, tale_of, Harness, TALES};
 use importai_bot::answers::tale;
 use importai_bot::clock::Clock;
 use importai_bot::discord::render;
@@ -499,14 +499,14 @@ async fn a_schedule_change_wakes_the_task_at_once() {
 #[tokio::test]
 async fn server_errors_back_off_and_retry_within_the_same_day() {
     let (h, store) = nine_berlin().await;
-    let flaky = FlakyDiscord::start(h.discord.rest_base(), 3).await;
-    let scheduler = h.scheduler_through(&store, &flaky.base, None);
+    h.fail_sends(Some(3));
+    let scheduler = h.scheduler(&store, None);
     let mut at = june(1, 7, 0);
     h.clock.set(at);
     for (failed, back_off) in [(1, 30), (2, 60), (3, 120)] {
         let retry_at = at + Span::seconds(back_off);
         assert_eq!(scheduler.tick().await.unwrap(), Some(retry_at));
-        assert_eq!(flaky.refused(), failed);
+        assert_eq!(h.refused_sends(), failed);
         // Before the back-off ends, nothing is asked.
         h.clock.set(retry_at - Span::seconds(1));
         let requests = h.discord.requests().len();
@@ -525,14 +525,19 @@ async fn server_errors_back_off_and_retry_within_the_same_day() {
     assert_eq!((row.state, row.attempts), (PostState::Posted, 4));
     // Each retry first looked for a message the failed attempt might have left.
     assert_eq!(h.channel_requests(GENERAL_CHANNEL_ID, "GET").len(), 3);
-    assert_eq!(h.channel_requests(GENERAL_CHANNEL_ID, "POST").len(), 1);
+    let sends: Vec<u16> = h
+        .channel_requests(GENERAL_CHANNEL_ID, "POST")
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(sends, [500, 500, 500, 200]);
 }
 
 #[tokio::test]
 async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late() {
     let (h, store) = nine_berlin().await;
-    let flaky = FlakyDiscord::start(h.discord.rest_base(), usize::MAX).await;
-    let scheduler = h.scheduler_through(&store, &flaky.base, None);
+    h.fail_sends(None);
+    let scheduler = h.scheduler(&store, None);
     // Every five minutes from 09:00 to 23:55 in Berlin.
     let mut at = june(1, 7, 0);
     while at < june(1, 22, 0) {
@@ -540,12 +545,12 @@ async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late(
         scheduler.tick().await.unwrap();
         at += Span::minutes(5);
     }
-    let refused = flaky.refused();
+    let refused = h.refused_sends();
     assert!((10..=40).contains(&refused), "{refused} attempts in a day");
     assert!(h.posts_in(GENERAL_CHANNEL_ID).is_empty());
 
     // Discord recovers overnight: June 1st's tale is not posted on the 2nd; the 2nd's is.
-    flaky.failures.store(0, std::sync::atomic::Ordering::SeqCst);
+    h.discord.clear_faults();
     h.clock.set(june(2, 6, 0));
     scheduler.tick().await.unwrap();
     assert!(h.posts_in(GENERAL_CHANNEL_ID).is_empty());
@@ -561,11 +566,11 @@ async fn a_day_of_server_errors_retries_boundedly_and_never_posts_that_day_late(
 #[tokio::test]
 async fn while_a_post_waits_to_be_retried_the_preview_shows_that_post() {
     let (h, store) = nine_berlin().await;
-    let flaky = FlakyDiscord::start(h.discord.rest_base(), 1).await;
-    let scheduler = h.scheduler_through(&store, &flaky.base, None);
+    h.fail_sends(Some(1));
+    let scheduler = h.scheduler(&store, None);
     h.clock.set(june(1, 7, 0));
     let retry_at = scheduler.tick().await.unwrap().unwrap();
-    assert_eq!(flaky.refused(), 1);
+    assert_eq!(h.refused_sends(), 1);
     let claimed = june_post(&store, 1).await.unwrap();
     assert_eq!(
         next_tale(&store, GUILD_ID).await.unwrap(),

@@ -98,7 +98,11 @@ async fn writes_that_leave_the_archive_as_it_was_keep_what_is_kept() {
     store.record_random_tale(1, 301, 5).await.unwrap();
     change_from_outside(&url, 301, &issue(301).title).await;
     store.notice_outside_changes().await;
-    assert_eq!(store.recent_issue_bytes(), kept, "kept issues were forgotten");
+    assert_eq!(
+        store.recent_issue_bytes(),
+        kept,
+        "kept issues were forgotten"
+    );
 }
 
 async fn change_from_outside(url: &str, number: u32, title: &str) {

@@ -2,7 +2,9 @@
 //! a hand-moved clock, and an archive of ten tales.
 #![allow(dead_code)]
 
-use crate::support::discord_api::{FakeDiscord, RecordedRequest, BOT_USER_ID};
+use crate::support::discord_api::{
+    FakeDiscord, Fault, RecordedRequest, BOT_USER_ID, GENERAL_CHANNEL_ID,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use importai_bot::archive::{Issue, Tale};
 use importai_bot::clock::{ManualClock, SharedClock};
@@ -54,17 +56,7 @@ impl Harness {
 
     /// A scheduler as a new process starts it, optionally stopping dead at checkpoints.
     pub fn scheduler(&self, store: &Store, faults: Option<Faults>) -> Scheduler {
-        self.scheduler_through(store, &self.discord.rest_base(), faults)
-    }
-
-    /// A scheduler whose requests go to `base` (a proxy in front of the local Discord).
-    pub fn scheduler_through(
-        &self,
-        store: &Store,
-        base: &str,
-        faults: Option<Faults>,
-    ) -> Scheduler {
-        let http = Arc::new(self.discord.http_builder().proxy(base).build());
+        let http = Arc::new(self.discord.http_builder().build());
         let channels = Arc::new(DiscordChannels::new(http));
         Scheduler::new(Outbox::new(
             store.clone(),
@@ -79,6 +71,30 @@ impl Harness {
             },
             faults,
         )
+    }
+
+    /// Has the local Discord answer `500` to message sends in the general channel: the next
+    /// `times` of them, or every one until [`FakeDiscord::clear_faults`] when None.
+    pub fn fail_sends(&self, times: Option<usize>) {
+        let fault = Fault {
+            method: Some("POST".into()),
+            path: format!("/channels/{GENERAL_CHANNEL_ID}/messages"),
+            status: 500,
+            body: serde_json::json!({"message": "Internal Server Error", "code": 0}),
+            retry_after: None,
+        };
+        match times {
+            Some(times) => (0..times).for_each(|_| self.discord.fail_next(fault.clone())),
+            None => self.discord.fail_every(fault),
+        }
+    }
+
+    /// Message sends in the general channel that the local Discord answered with a `500`.
+    pub fn refused_sends(&self) -> usize {
+        self.channel_requests(GENERAL_CHANNEL_ID, "POST")
+            .iter()
+            .filter(|r| r.status == 500)
+            .count()
     }
 
     /// The messages in a channel, oldest first.
@@ -148,87 +164,6 @@ pub async fn eventually(timeout: Duration, mut check: impl AsyncFnMut() -> bool)
             return false;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
-/// A proxy in front of the local Discord that answers `500` to the next `failures` message
-/// sends (counting each in `refused`) and passes everything else through.
-pub struct FlakyDiscord {
-    pub base: String,
-    pub failures: Arc<std::sync::atomic::AtomicUsize>,
-    pub refused: Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl FlakyDiscord {
-    pub async fn start(upstream: String, failures: usize) -> Self {
-        use axum::body::{to_bytes, Body};
-        use axum::http::{Request, Response, StatusCode};
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the proxy");
-        let base = format!("http://{}", listener.local_addr().expect("proxy address"));
-        let failing = Arc::new(AtomicUsize::new(failures));
-        let refused = Arc::new(AtomicUsize::new(0));
-        let client = reqwest::Client::new();
-        let (failing_in, refused_in) = (Arc::clone(&failing), Arc::clone(&refused));
-        let app = axum::Router::new().fallback(move |request: Request<Body>| {
-            let (client, upstream) = (client.clone(), upstream.clone());
-            let (failing, refused) = (Arc::clone(&failing_in), Arc::clone(&refused_in));
-            async move {
-                let path = request
-                    .uri()
-                    .path_and_query()
-                    .map(|p| p.as_str().to_owned())
-                    .unwrap_or_default();
-                let is_send = request.method() == "POST" && path.contains("/messages");
-                let fail = is_send
-                    && failing
-                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                        .is_ok();
-                if fail {
-                    refused.fetch_add(1, Ordering::SeqCst);
-                    return Response::builder()
-                        .status(StatusCode::INTERNAL_SERVER_ERROR)
-                        .header("content-type", "application/json")
-                        .body(Body::from(
-                            r#"{"message": "Internal Server Error", "code": 0}"#,
-                        ))
-                        .expect("response");
-                }
-                let (parts, body) = request.into_parts();
-                let body = to_bytes(body, 16 << 20).await.unwrap_or_default();
-                let mut forward = client.request(parts.method, format!("{upstream}{path}"));
-                for (name, value) in &parts.headers {
-                    if name != "host" && name != "content-length" {
-                        forward = forward.header(name, value);
-                    }
-                }
-                let answer = forward
-                    .body(body)
-                    .send()
-                    .await
-                    .expect("the local Discord answers");
-                let status = answer.status();
-                let content_type = answer.headers().get("content-type").cloned();
-                let bytes = answer.bytes().await.unwrap_or_default();
-                let mut response = Response::builder().status(status);
-                if let Some(content_type) = content_type {
-                    response = response.header("content-type", content_type);
-                }
-                response.body(Body::from(bytes)).expect("response")
-            }
-        });
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Self {
-            base,
-            failures: failing,
-            refused,
-        }
-    }
-
-    pub fn refused(&self) -> usize {
-        self.refused.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 

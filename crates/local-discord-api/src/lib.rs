@@ -108,6 +108,19 @@ impl FakeDiscord {
         self.shared.with(|state| state.faults.push(fault));
     }
 
+    /// Answers every request that `fault` matches with it, until [`FakeDiscord::clear_faults`].
+    pub fn fail_every(&self, fault: Fault) {
+        self.shared.with(|state| state.standing_faults.push(fault));
+    }
+
+    /// Forgets every fault not yet given, queued or standing: Discord has recovered.
+    pub fn clear_faults(&self) {
+        self.shared.with(|state| {
+            state.faults.clear();
+            state.standing_faults.clear();
+        });
+    }
+
     /// The base for `HttpBuilder::proxy`: serenity replaces `https://discord.com` with it, so
     /// requests arrive as `/api/v10/...`.
     pub fn rest_base(&self) -> String {

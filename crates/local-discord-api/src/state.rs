@@ -91,11 +91,15 @@ pub struct State {
     pub identified: Vec<Identified>,
     /// Answers to give instead of the route's, each once, in order.
     pub faults: Vec<Fault>,
+    /// Answers to give instead of the route's to every matching request, until cleared.
+    pub standing_faults: Vec<Fault>,
 }
 
-/// A failure the next request to `path` (under `/api/v10`) gets instead of its answer.
+/// A failure a request to `path` (under `/api/v10`) gets instead of its answer.
 #[derive(Clone, Debug)]
 pub struct Fault {
+    /// The request's method (`"POST"`); any method when None.
+    pub method: Option<String>,
     pub path: String,
     pub status: u16,
     pub body: Value,
@@ -120,6 +124,7 @@ impl State {
             sessions: Vec::new(),
             identified: Vec::new(),
             faults: Vec::new(),
+            standing_faults: Vec::new(),
         };
         state
             .guilds
@@ -128,10 +133,15 @@ impl State {
         state
     }
 
-    /// The first fault waiting for `path`, taken from the queue.
-    pub fn take_fault(&mut self, path: &str) -> Option<Fault> {
-        let at = self.faults.iter().position(|f| f.path == path)?;
-        Some(self.faults.remove(at))
+    /// The first fault waiting for a `method` request to `path`, taken from the queue; else
+    /// a standing fault for it.
+    pub fn take_fault(&mut self, method: &str, path: &str) -> Option<Fault> {
+        let matches =
+            |f: &&Fault| f.path == path && f.method.as_deref().is_none_or(|m| m == method);
+        if let Some(at) = self.faults.iter().position(|f| matches(&f)) {
+            return Some(self.faults.remove(at));
+        }
+        self.standing_faults.iter().find(matches).cloned()
     }
 
     pub fn add_guild(&mut self, id: u64, name: &str) {

@@ -118,7 +118,8 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
         )
     } else if let Some(refusal) = unauthorized(&headers, &route_path) {
         refusal
-    } else if let Some(fault) = shared.with(|state| state.take_fault(&route_path)) {
+    } else if let Some(fault) = shared.with(|state| state.take_fault(method.as_str(), &route_path))
+    {
         let status = StatusCode::from_u16(fault.status).expect("a valid status");
         let mut reply = Reply::status(status, Some(fault.body));
         reply.retry_after = fault.retry_after;
