@@ -1,6 +1,7 @@
 //! The serving process under a burst: 200 interactions dispatched at once to the real
 //! `importai-bot serve` binary, talking to the local Discord API; time to first response
-//! (p50, p99), the process's peak memory, and the CPU time it and the harness (the local
+//! (p50, p99), the process's peak memory (all of it, and its anonymous part: without the
+//! mapped executable and libraries), and the CPU time it and the harness (the local
 //! Discord API sharing the machine) spent per interaction, with the bundled archive and with
 //! 10,000 issues.
 //!
@@ -37,6 +38,9 @@ struct Run {
     p50: Duration,
     p99: Duration,
     peak_kib: u64,
+    /// The highest anonymous resident memory seen: the heap and stacks, without the mapped
+    /// executable and libraries, which count in `peak_kib`.
+    peak_anon_kib: u64,
     /// CPU time the serving process spent per interaction of the rounds.
     cpu_per_interaction: Duration,
     /// The same for this process: the local Discord API and the measuring.
@@ -97,14 +101,37 @@ fn start(bot: Bot<'_>, discord: &FakeDiscord) -> Child {
         .expect("start importai-bot serve")
 }
 
-/// The process's high-water mark of resident memory (VmHWM), in KiB.
-fn peak_memory_kib(pid: u32) -> u64 {
+/// A memory figure of the process from /proc/PID/status, in KiB: `VmHWM` (the high-water
+/// mark of resident memory) or `RssAnon` (anonymous resident memory now).
+fn status_kib(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// Samples the process's anonymous resident memory every few milliseconds until stopped,
+/// and answers the highest seen: Linux keeps a high-water mark of all resident memory only.
+fn watch_anonymous_memory(
+    pid: u32,
+) -> (
+    tokio::task::JoinHandle<u64>,
+    tokio::sync::oneshot::Sender<()>,
+) {
+    let (stop, mut stopped) = tokio::sync::oneshot::channel();
+    let watching = tokio::spawn(async move {
+        let mut peak = 0;
+        loop {
+            peak = peak.max(status_kib(pid, "RssAnon"));
+            tokio::select! {
+                _ = &mut stopped => return peak,
+                _ = tokio::time::sleep(Duration::from_millis(5)) => {}
+            }
+        }
+    });
+    (watching, stop)
 }
 
 /// CPU time (user and system) a process has used so far, from /proc/PID/stat.
@@ -178,6 +205,7 @@ async fn measure(bot: Bot<'_>) -> Run {
 
     let mut p50s = Vec::new();
     let mut p99s = Vec::new();
+    let (watching, stop_watching) = watch_anonymous_memory(child.id());
     let cpu_before = cpu_time(child.id());
     let harness_cpu_before = cpu_time(std::process::id());
     for round in 0..ROUNDS {
@@ -198,7 +226,9 @@ async fn measure(bot: Bot<'_>) -> Run {
     let cpu_per_interaction = cpu_time(child.id()).saturating_sub(cpu_before) / interactions;
     let harness_cpu_per_interaction =
         cpu_time(std::process::id()).saturating_sub(harness_cpu_before) / interactions;
-    let peak_kib = peak_memory_kib(child.id());
+    let peak_kib = status_kib(child.id(), "VmHWM");
+    let _ = stop_watching.send(());
+    let peak_anon_kib = watching.await.expect("the memory watch");
     discord.assert_no_violations();
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -210,6 +240,7 @@ async fn measure(bot: Bot<'_>) -> Run {
         p50: p50s[ROUNDS / 2],
         p99: p99s[ROUNDS / 2],
         peak_kib,
+        peak_anon_kib,
         cpu_per_interaction,
         harness_cpu_per_interaction,
     }
@@ -217,11 +248,12 @@ async fn measure(bot: Bot<'_>) -> Run {
 
 fn print_run(name: &str, run: &Run) {
     println!(
-        "{:<18} {:>8.2}ms {:>8.2}ms {:>8.1} MiB {:>8.0}µs/int {:>8.0}µs/int",
+        "{:<18} {:>8.2}ms {:>8.2}ms {:>8.1} MiB {:>8.1} MiB {:>8.0}µs/int {:>8.0}µs/int",
         name,
         run.p50.as_secs_f64() * 1e3,
         run.p99.as_secs_f64() * 1e3,
         run.peak_kib as f64 / 1024.0,
+        run.peak_anon_kib as f64 / 1024.0,
         run.cpu_per_interaction.as_secs_f64() * 1e6,
         run.harness_cpu_per_interaction.as_secs_f64() * 1e6,
     );
@@ -231,11 +263,12 @@ fn print_run(name: &str, run: &Run) {
 fn print_ratios(name: &str, product: &Run, trivial: &Run) {
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
     println!(
-        "{:<18} {:>9.2}× {:>9.2}× {:>12.2}× {:>13.2}× {:>13.2}×",
+        "{:<18} {:>9.2}× {:>9.2}× {:>12.2}× {:>12.2}× {:>13.2}× {:>13.2}×",
         name,
         ratio(product.p50.as_secs_f64(), trivial.p50.as_secs_f64()),
         ratio(product.p99.as_secs_f64(), trivial.p99.as_secs_f64()),
         ratio(product.peak_kib as f64, trivial.peak_kib as f64),
+        ratio(product.peak_anon_kib as f64, trivial.peak_anon_kib as f64),
         ratio(
             product.cpu_per_interaction.as_secs_f64(),
             trivial.cpu_per_interaction.as_secs_f64()
@@ -279,8 +312,8 @@ fn main() {
 
         println!("{BURST} interactions at once, {ROUNDS} rounds; medians over rounds");
         println!(
-            "{:<18} {:>10} {:>10} {:>12} {:>14} {:>14}",
-            "archive", "p50", "p99", "peak RSS", "serve CPU", "harness CPU"
+            "{:<18} {:>10} {:>10} {:>12} {:>12} {:>14} {:>14}",
+            "archive", "p50", "p99", "peak RSS", "peak anon", "serve CPU", "harness CPU"
         );
         let trivial = measure(Bot::Trivial).await;
         print_run("trivial bot", &trivial);
