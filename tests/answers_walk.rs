@@ -274,6 +274,15 @@ async fn bad_questions_get_a_clear_valid_answer() {
         ),
         (Question::Search(String::new().into()), "word or two"),
         (Question::Search("   ".into()), "word or two"),
+        // Quoted back with its Markdown escaped (here as the JSON body spells it).
+        (
+            Question::Search("🦀 *".into()),
+            r#"“🦀 \\*” has no letters or digits"#,
+        ),
+        (
+            Question::Search("#".repeat(290).into()),
+            "has no letters or digits",
+        ),
         (Question::Search(long_query.into()), "up to 300 characters"),
     ];
     for (question, expected) in cases {

@@ -1,8 +1,13 @@
 //! Why an answer could not be given: the reader's mistake, or ours.
 
+use super::limits::shorten;
 use super::reply::Reply;
+use super::text::escape_markdown;
 use super::trend::TrendError;
 use crate::store::StoreError;
+
+/// At most this much of what a reader typed is quoted back.
+const TYPED_SHOWN_MAX: usize = 60;
 
 /// A failed answer. User errors explain what to do; internal ones are logged, not shown.
 #[derive(Debug, thiserror::Error)]
@@ -18,8 +23,9 @@ pub enum AnswerError {
     NoTale(u32),
     #[error("the archive holds no issues yet")]
     EmptyArchive,
+    /// Nothing but spaces, symbols or emoji: what was typed, trimmed.
     #[error("the search had no words in it")]
-    EmptySearch,
+    EmptySearch { typed: String },
     #[error("the search is too long")]
     SearchTooLong { max: usize },
     #[error("the search's years run backwards ({from} to {to})")]
@@ -67,10 +73,19 @@ impl AnswerError {
                 "The archive is empty",
                 "No issues have been ingested yet. An admin can add them with `importai-bot ingest`.",
             ),
-            AnswerError::EmptySearch => Reply::notice(
-                "Nothing to search for",
-                "Type a word or two to look for, such as `/search chess` or `/search language models`.",
-            ),
+            AnswerError::EmptySearch { typed } => {
+                let example = "such as `/search chess` or `/search language models`";
+                let text = if typed.is_empty() {
+                    format!("Type a word or two to look for, {example}.")
+                } else {
+                    format!(
+                        "Searches look for words, and “{}” has no letters or digits in it. \
+                         Type a word or two, {example}.",
+                        shorten(&escape_markdown(typed), TYPED_SHOWN_MAX)
+                    )
+                };
+                Reply::notice("Nothing to search for", text)
+            }
             AnswerError::SearchTooLong { max } => Reply::notice(
                 "That search is too long",
                 format!("Searches can be up to {max} characters. Try a few distinctive words."),

@@ -47,7 +47,9 @@ pub async fn search(store: &Store, asked: &SearchAsk) -> Result<Reply, AnswerErr
         });
     }
     if !query.chars().any(char::is_alphanumeric) {
-        return Err(AnswerError::EmptySearch);
+        return Err(AnswerError::EmptySearch {
+            typed: query.to_owned(),
+        });
     }
     let hits = store.search_years(query, RESULTS, years).await?;
     if hits.is_empty() {
