@@ -203,7 +203,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.forget_recent_if_changed(&[(ingested.number, ingested.outcome)]);
+        self.forget_recent_if_changed(&[(ingested.number, ingested.outcome)])
+            .await;
         Ok(ingested)
     }
 

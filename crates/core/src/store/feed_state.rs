@@ -186,7 +186,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.forget_recent_if_changed(&result.outcomes);
+        self.forget_recent_if_changed(&result.outcomes).await;
         Ok(result)
     }
 

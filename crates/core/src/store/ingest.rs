@@ -46,15 +46,16 @@ impl Store {
         tx.commit().await?;
         let outcomes: Vec<(u32, IngestOutcome)> =
             ingested.iter().map(|i| (i.number, i.outcome)).collect();
-        self.forget_recent_if_changed(&outcomes);
+        self.forget_recent_if_changed(&outcomes).await;
         Ok(ingested)
     }
 
     /// After a commit: kept issues are stale if any issue was added or changed (a new issue
-    /// can also change who mentions an old one).
-    pub(super) fn forget_recent_if_changed(&self, outcomes: &[(u32, IngestOutcome)]) {
+    /// can also change who mentions an old one). Reading the archive's count of changes
+    /// forgets them, and saves the next check from forgetting again for this same change.
+    pub(super) async fn forget_recent_if_changed(&self, outcomes: &[(u32, IngestOutcome)]) {
         if outcomes.iter().any(|(_, o)| *o != IngestOutcome::Unchanged) {
-            self.recent.forget_all();
+            self.recent.check_now().await;
         }
     }
 

@@ -215,6 +215,9 @@ impl Store {
                 store.fill_from_bundled_archive().await?;
             }
         }
+        // Read the archive's count of changes now, so that the first readers' check finds
+        // it unchanged instead of forgetting what they are reading.
+        store.recent.check_now().await;
         Ok(store)
     }
 

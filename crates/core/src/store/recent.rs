@@ -5,7 +5,7 @@
 //! something ingests. So whole issues (with the issues that mention them) are kept up to a
 //! byte budget, with the archive's counts for `/about`, its issue numbers and the words
 //! that "did you mean" compares, and everything kept is forgotten when the archive changes:
-//! - at once when this process writes it (the store calls [`RecentIssues::forget_all`]);
+//! - at once when this process changes it (the store checks right after committing);
 //! - within [`CHANGE_CHECK_INTERVAL`] when another process does, seen in the count of
 //!   changes that every ingest keeps (`archive_changed.generation`). SQLite's own
 //!   `PRAGMA data_version` would also move for writes that leave the archive as it was (a
