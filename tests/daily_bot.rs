@@ -19,9 +19,8 @@ fn june(day: u32, h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, day, h, m, 0).unwrap()
 }
 
-/// The bot on the harness's database, its REST calls sent to `api_base` (the local Discord,
-/// or a proxy in front of it); ready once this process has registered its commands (poise's
-/// set-up does that before it starts the scheduler).
+/// The bot on the harness's database and its local Discord; ready once this process has
+/// registered its commands (poise's set-up does that before it starts the scheduler).
 async fn start_bot(h: &Harness) -> BotTask {
     let registrations = || {
         h.discord

@@ -50,13 +50,18 @@ async fn issue_documents<'c>(
     .await?)
 }
 
+/// Issue numbers as the one JSON array parameter that the queries read back by `json_each`.
+fn json_array(numbers: &[u32]) -> String {
+    serde_json::Value::from(numbers.to_vec()).to_string()
+}
+
 /// One issue as its JSON document (see [`issue_documents`]) on a connection that may be
 /// inside a transaction; `None` if the archive does not hold it.
 pub(super) async fn read_issue_document(
     conn: &mut sqlx::SqliteConnection,
     number: u32,
 ) -> Result<Option<String>> {
-    let Some(document) = issue_documents(conn, &format!("[{number}]")).await?.pop() else {
+    let Some(document) = issue_documents(conn, &json_array(&[number])).await?.pop() else {
         return Ok(None);
     };
     // Re-serialised so that it compares equal to a reading of the same issue.
@@ -103,9 +108,7 @@ impl Store {
     /// The issues with these numbers that the archive holds, ascending by number, each
     /// once. Numbers it does not hold are left out.
     pub async fn issues(&self, numbers: &[u32]) -> Result<Vec<Issue>> {
-        // The numbers travel as one JSON array parameter, read back by json_each.
-        let numbers = serde_json::Value::from(numbers.to_vec()).to_string();
-        let documents = issue_documents(&self.pool, &numbers).await?;
+        let documents = issue_documents(&self.pool, &json_array(numbers)).await?;
         documents
             .iter()
             .map(|document| {
@@ -116,11 +119,7 @@ impl Store {
 
     /// Every issue, ascending by number.
     pub async fn all_issues(&self) -> Result<Vec<Issue>> {
-        let numbers: Vec<u32> =
-            sqlx::query_scalar!(r#"SELECT number AS "number: u32" FROM issues ORDER BY number"#)
-                .fetch_all(&self.pool)
-                .await?;
-        self.issues(&numbers).await
+        self.issues(&self.read_issue_numbers().await?).await
     }
 
     /// Number and title of every issue, ascending by number.
@@ -183,13 +182,17 @@ impl Store {
             return Ok(numbers);
         }
         let generation = self.recent.generation();
-        let numbers: Vec<u32> =
-            sqlx::query_scalar!(r#"SELECT number AS "number: u32" FROM issues ORDER BY number"#)
-                .fetch_all(&self.pool)
-                .await?;
-        let numbers = Arc::new(numbers);
+        let numbers = Arc::new(self.read_issue_numbers().await?);
         self.recent.keep_numbers(generation, Arc::clone(&numbers));
         Ok(numbers)
+    }
+
+    async fn read_issue_numbers(&self) -> Result<Vec<u32>> {
+        Ok(
+            sqlx::query_scalar!(r#"SELECT number AS "number: u32" FROM issues ORDER BY number"#)
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// The numbers and titles of those of `numbers` the archive holds, ascending.
@@ -201,7 +204,7 @@ impl Store {
             IssueTitle,
             r#"SELECT number AS "number: u32", title FROM issues
              WHERE number IN (SELECT value FROM json_each(?)) ORDER BY number"#,
-            serde_json::Value::from(numbers.to_vec()).to_string()
+            json_array(numbers)
         )
         .fetch_all(&self.pool)
         .await?)
