@@ -246,9 +246,12 @@ impl Scheduler {
     }
 }
 
+/// How a daily post's key spells its local date.
+const KEY_DATE: &str = "%Y-%m-%d";
+
 /// The outbox key of a server's post for a local date.
 pub fn key(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    date.format(KEY_DATE).to_string()
 }
 
 /// The nonce of a server's post for a local date (the outbox's, for that key).
@@ -259,7 +262,7 @@ pub fn nonce(guild: u64, date: NaiveDate) -> String {
 /// A daily delivery as planning sees it; None for a key that is no date.
 fn last_post(delivery: &Delivery) -> Option<LastPost> {
     Some(LastPost {
-        date: NaiveDate::parse_from_str(&delivery.key, "%Y-%m-%d").ok()?,
+        date: NaiveDate::parse_from_str(&delivery.key, KEY_DATE).ok()?,
         open: delivery.is_open(),
         retry_at: delivery.next_try,
     })
